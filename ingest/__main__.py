@@ -1,0 +1,6 @@
+"""`python -m ingest ...` is `unqa ingest ...`."""
+import sys
+
+from unqa import main
+
+main(["ingest", *sys.argv[1:]])

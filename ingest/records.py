@@ -1,0 +1,71 @@
+"""Typed records that leave the ingest stage; every later stage cites through them."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["front_matter", "paragraph", "footnote", "annex", "text"]
+KINDS: tuple[str, ...] = ("front_matter", "paragraph", "footnote", "annex", "text")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """One manifest entry: what the document says about itself."""
+
+    doc_id: str
+    file: str
+    symbol: str | None
+    title: str
+    language: str
+    body: str | None = None
+    session: str | None = None
+    meeting: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One citable block of a report.
+
+    `paragraph` is the official number for `kind == "paragraph"` and None otherwise;
+    `id` is stable across rebuilds so indexes and eval files can refer to it.
+    """
+
+    id: str
+    doc_id: str
+    symbol: str | None
+    title: str
+    language: str
+    kind: Kind
+    paragraph: int | None
+    section: tuple[str, ...]
+    text: str
+    order: int
+    marker: str | None = None  # footnote marker ("*", "1") or annex number
+    line: int = 0  # 1-based line in the source file where the block starts
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["section"] = list(self.section)
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Record":
+        d = dict(d)
+        d["section"] = tuple(d.get("section") or ())
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    meta: DocumentMeta
+    records: tuple[Record, ...] = field(default_factory=tuple)
+
+    def paragraphs(self) -> list[Record]:
+        return [r for r in self.records if r.kind == "paragraph"]
