@@ -1,0 +1,11 @@
+"""index: paragraph records -> embeddings in FAISS + a BM25 index, persisted; and search."""
+from .build import BuildOptions, build_from_records, build_index
+from .embedders import DEFAULT_EMBEDDER, Embedder, EmbedderError, make_embedder
+from .search import DEFAULT_RETRIEVER, RETRIEVERS, Hit, Index, SearchError, load_index, script_of
+from .store import IndexLoadError, IndexManifest, corpus_hash
+
+__all__ = [
+    "DEFAULT_EMBEDDER", "DEFAULT_RETRIEVER", "RETRIEVERS", "BuildOptions", "Embedder", "EmbedderError", "Hit",
+    "Index", "IndexLoadError", "IndexManifest", "SearchError", "build_from_records", "build_index",
+    "corpus_hash", "load_index", "make_embedder", "script_of",
+]

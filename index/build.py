@@ -1,0 +1,94 @@
+"""Records -> a persisted index: embeddings in FAISS, sentence vectors, BM25, manifest."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from ingest import Record, ingest_corpus
+
+from .dense import build_dense, index_type
+from .embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
+from .lexical import LexicalIndex, Tokenizer
+from .store import FORMAT_VERSION, IndexManifest, commit_build, corpus_hash, new_build_dir
+from .units import make_sentences, make_units
+
+# Chosen by measurement (README.md, "Retrieval choices"): see eval/retrieval_compare.py
+DEFAULT_CONTEXT = "none"
+DEFAULT_TOKENIZER = "bigram"
+BATCH = 16
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    embedder: str = DEFAULT_EMBEDDER
+    context: str = DEFAULT_CONTEXT
+    lexical_tokenizer: str = DEFAULT_TOKENIZER
+    dense_type: str = "auto"
+
+
+def embed_all(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    with tqdm(total=len(texts), desc=label, unit="text", disable=not progress, leave=False) as bar:
+        for i in range(0, len(texts), BATCH):
+            batch = texts[i:i + BATCH]
+            out[i:i + len(batch)] = embedder.embed_passages(batch)
+            bar.update(len(batch))
+    return out
+
+
+def build_from_records(records: list[Record], index_dir: str | Path, corpus_digest: str,
+                       options: BuildOptions = BuildOptions(), embedder: Embedder | None = None,
+                       progress: bool = False) -> IndexManifest:
+    """Embed and index `records`; the new version replaces the old one only when complete."""
+    index_dir = Path(index_dir)
+    embedder = embedder or make_embedder(options.embedder)
+    units = make_units(records, embedder.token_count, embedder.max_tokens, options.context)
+    sentences = make_sentences(records)
+    build_dir = new_build_dir(index_dir)
+
+    unit_vecs = embed_all(embedder, [u.text for u in units], "embedding paragraphs", progress)
+    sent_vecs = embed_all(
+        embedder, [records[s.record].text[s.start:s.end] for s in sentences], "embedding sentences", progress
+    )
+    dense = build_dense(unit_vecs, options.dense_type)
+    faiss.write_index(dense, str(build_dir / "dense.faiss"))
+    faiss.write_index(build_dense(sent_vecs, options.dense_type), str(build_dir / "sentences.faiss"))
+    np.save(build_dir / "unit_records.npy", np.array([u.record for u in units], dtype=np.int64))
+    np.save(build_dir / "sentences.npy", np.array([(s.record, s.start, s.end) for s in sentences],
+                                                   dtype=np.int64).reshape(-1, 3))
+    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
+        fh.writelines(r.to_json() + "\n" for r in records)
+    LexicalIndex.build([r.text for r in records], Tokenizer(options.lexical_tokenizer)).save(build_dir / "lexical")
+
+    manifest = IndexManifest(
+        format_version=FORMAT_VERSION, embedder=embedder.name, dim=embedder.dim,
+        record_count=len(records), unit_count=len(units), sentence_count=len(sentences),
+        corpus_hash=corpus_digest, dense_type=index_type(dense),
+        lexical_tokenizer=options.lexical_tokenizer, context=options.context,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        documents=sorted({r.doc_id for r in records}),
+    )
+    commit_build(index_dir, build_dir, manifest)
+    return manifest
+
+
+def build_index(corpus_dir: str | Path, index_dir: str | Path, options: BuildOptions = BuildOptions(),
+                embedder: Embedder | None = None, progress: bool = False) -> IndexManifest:
+    """Ingest the corpus folder and build its index."""
+    docs = ingest_corpus(corpus_dir)
+    records = [r for d in docs for r in d.records]
+    return build_from_records(records, index_dir, corpus_hash(corpus_dir), options, embedder, progress)
+
+
+def manifest_summary(manifest: IndexManifest) -> str:
+    return json.dumps(
+        {k: getattr(manifest, k) for k in ("embedder", "dim", "record_count", "unit_count", "sentence_count",
+                                            "dense_type", "lexical_tokenizer", "context", "corpus_hash")},
+        ensure_ascii=False,
+    )

@@ -1,0 +1,132 @@
+"""BM25 (bm25s) over record texts, with a tokenizer for Chinese and Latin scripts alike.
+
+UN document symbols, resolution numbers and dates are kept as whole tokens, written the
+same way in every language ("2021 年 12 月 14 日" and "14 December 2021" are both
+`2021-12-14`), so an English question can still hit a Chinese paragraph on them.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+TOKENIZERS = ("bigram", "jieba")
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("january february march april may june july august september october november december").split(), 1)}
+_MONTHS_FR = {m: i for i, m in enumerate(
+    ("janvier février mars avril mai juin juillet août septembre octobre novembre décembre").split(), 1)}
+_MONTHS_ES = {m: i for i, m in enumerate(
+    ("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre").split(), 1)}
+_MONTH_NAMES = {**_MONTHS, **_MONTHS_FR, **_MONTHS_ES}
+_MONTH_RE = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+
+_PROTECTED = re.compile(
+    r"(?P<symbol>\b[A-Z]{1,6}(?:/[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9])+)"
+    r"|(?P<zhdate>(?P<zy>\d{4})\s*年\s*(?P<zm>\d{1,2})\s*月(?:\s*(?P<zd>\d{1,2})\s*日)?)"
+    rf"|(?P<endate>(?:(?P<ed>\d{{1,2}})\s+(?:de\s+)?)?(?P<em>{_MONTH_RE})\s+(?:de\s+)?(?P<ey>\d{{4}}))"
+    r"|(?P<resolution>\b\d{1,3}/\d{1,4}\b)",
+    re.IGNORECASE,
+)
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # letters/digits of any script, inner hyphens kept
+_NUMBER_SEP = re.compile(r"(?<=\d)[,，](?=\d{3}\b)")
+
+STOPWORDS = frozenset(
+    """a an and are as at be by did do does for from had has have how in is it its of on or that the
+    their this to was were what when where which who whom why will with le la les de des du et en un une
+    el los las del y que и в на с по о что""".split()
+)
+_CJK_STOP = frozenset("的了和是在与及其对为之于等")
+
+
+def _iso_date(y: str, m: int, d: str | None) -> list[str]:
+    out = [f"{int(y):04d}-{m:02d}"]
+    if d:
+        out.insert(0, f"{int(y):04d}-{m:02d}-{int(d):02d}")
+    return out + [str(int(y))]
+
+
+def _protected_tokens(m: re.Match) -> list[str]:
+    if m.group("symbol"):
+        return [m.group("symbol").lower()]
+    if m.group("zhdate"):
+        return _iso_date(m.group("zy"), int(m.group("zm")), m.group("zd"))
+    if m.group("endate"):
+        return _iso_date(m.group("ey"), _MONTH_NAMES[m.group("em").lower()], m.group("ed"))
+    return [m.group("resolution")]
+
+
+class Tokenizer:
+    """`bigram`: CJK characters and character bigrams; `jieba`: jieba search-mode words."""
+
+    def __init__(self, kind: str = "bigram") -> None:
+        if kind not in TOKENIZERS:
+            raise ValueError(f"lexical tokenizer must be one of {TOKENIZERS}")
+        self.kind = kind
+        if kind == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.ERROR)
+            jieba.initialize()
+            self._jieba = jieba
+
+    def __call__(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        rest = []
+        last = 0
+        for m in _PROTECTED.finditer(text):
+            rest.append(text[last:m.start()])
+            tokens.extend(_protected_tokens(m))
+            last = m.end()
+        rest.append(text[last:])
+        plain = " ".join(rest)
+        plain = _NUMBER_SEP.sub("", plain)
+        pos = 0
+        for m in _CJK_RUN.finditer(plain):
+            tokens.extend(self._words(plain[pos:m.start()]))
+            tokens.extend(self._cjk(m.group()))
+            pos = m.end()
+        tokens.extend(self._words(plain[pos:]))
+        return tokens
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return [w.lower() for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+
+    def _cjk(self, run: str) -> list[str]:
+        if self.kind == "jieba":
+            return [w for w in self._jieba.lcut_for_search(run) if w not in _CJK_STOP]
+        chars = [c for c in run]
+        grams = [a + b for a, b in zip(run, run[1:])]
+        return [c for c in chars if c not in _CJK_STOP] + grams
+
+
+class LexicalIndex:
+    def __init__(self, bm25: bm25s.BM25, tokenizer: Tokenizer) -> None:
+        self.bm25 = bm25
+        self.tokenizer = tokenizer
+
+    @classmethod
+    def build(cls, texts: list[str], tokenizer: Tokenizer) -> "LexicalIndex":
+        bm25 = bm25s.BM25()
+        bm25.index([tokenizer(t) or [""] for t in texts], show_progress=False)
+        return cls(bm25, tokenizer)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every record (0 where no query token occurs)."""
+        ids = self.bm25.get_tokens_ids(self.tokenizer(query))
+        n = self.bm25.scores["num_docs"]
+        if not ids:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        self.bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, tokenizer: Tokenizer) -> "LexicalIndex":
+        return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0), tokenizer)

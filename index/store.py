@@ -1,0 +1,163 @@
+"""The index folder on disk: versioned builds, a manifest, and an atomic switch-over.
+
+    INDEX_DIR/CURRENT            name of the live version (replaced atomically)
+    INDEX_DIR/v-.../manifest.json  embedder, dimension, counts, corpus hash, file checksums
+    INDEX_DIR/v-.../*              the files the manifest lists
+
+A build writes a new version folder and only then points CURRENT at it, so a build that
+fails or is killed leaves the previous index loadable. Loading checks every file against
+the manifest before anything is served.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest import find_manifest, load_manifest
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+
+
+class IndexLoadError(Exception):
+    """The index cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class IndexManifest:
+    format_version: int
+    embedder: str
+    dim: int
+    record_count: int
+    unit_count: int
+    sentence_count: int
+    corpus_hash: str
+    dense_type: str
+    lexical_tokenizer: str
+    context: str
+    built_at: str
+    documents: list[str] = field(default_factory=list)
+    files: dict[str, dict] = field(default_factory=dict)  # name -> {"size", "sha256"}
+
+
+def corpus_hash(corpus_dir: str | Path) -> str:
+    """sha256 over the manifest and every listed report, in manifest order."""
+    corpus_dir = Path(corpus_dir)
+    h = hashlib.sha256()
+    manifest = find_manifest(corpus_dir)
+    h.update(manifest.read_bytes())
+    for meta in load_manifest(corpus_dir):
+        h.update(meta.file.encode("utf-8") + b"\0")
+        h.update((corpus_dir / meta.file).read_bytes())
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def new_build_dir(index_dir: Path) -> Path:
+    """A fresh folder for a build in progress; leftovers of killed builds are removed."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for stale in index_dir.glob(".build-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    path = index_dir / f".build-{uuid.uuid4().hex[:12]}"
+    path.mkdir()
+    return path
+
+
+def commit_build(index_dir: Path, build_dir: Path, manifest: IndexManifest) -> Path:
+    """Checksum the files, write the manifest, then switch CURRENT to the new version."""
+    for f in sorted(build_dir.rglob("*")):
+        if f.is_file():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+            manifest.files[str(f.relative_to(build_dir))] = {"size": f.stat().st_size, "sha256": file_sha256(f)}
+    (build_dir / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
+    with open(build_dir / MANIFEST, "rb") as fh:
+        os.fsync(fh.fileno())
+    version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    os.rename(build_dir, version)
+    _fsync_dir(index_dir)
+    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".CURRENT.")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(version.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+    for old in index_dir.glob("v-*"):
+        if old != version:
+            shutil.rmtree(old, ignore_errors=True)
+    return version
+
+
+def current_version(index_dir: Path) -> Path:
+    index_dir = Path(index_dir)
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        raise IndexLoadError(f"no index in {index_dir}: build one with `unqa index`")
+    name = pointer.read_text(encoding="utf-8").strip()
+    version = index_dir / name
+    if not name.startswith("v-") or "/" in name or not version.is_dir():
+        raise IndexLoadError(f"{pointer} is corrupt (points to '{name}'): rebuild with `unqa index`")
+    return version
+
+
+def read_verified_manifest(version: Path, embedder: str | None = None, expect_corpus_hash: str | None = None,
+                           verify_files: bool = True) -> IndexManifest:
+    """The manifest, after checking format, embedder, corpus hash and every file's checksum."""
+    try:
+        data = json.loads((version / MANIFEST).read_text(encoding="utf-8"))
+        manifest = IndexManifest(**data)
+    except FileNotFoundError:
+        raise IndexLoadError(f"{version / MANIFEST} is missing: rebuild with `unqa index`") from None
+    except (ValueError, TypeError) as exc:
+        raise IndexLoadError(f"{version / MANIFEST} is corrupt ({exc}): rebuild with `unqa index`") from None
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexLoadError(
+            f"index format {manifest.format_version} in {version} is not the supported format "
+            f"{FORMAT_VERSION}: rebuild with `unqa index`"
+        )
+    if embedder and embedder != manifest.embedder:
+        raise IndexLoadError(
+            f"index in {version.parent} was built with embedder '{manifest.embedder}', not '{embedder}': "
+            "rebuild with `unqa index --embedder ...` or use the same embedder"
+        )
+    if expect_corpus_hash and expect_corpus_hash != manifest.corpus_hash:
+        raise IndexLoadError(
+            f"index in {version.parent} is stale: the corpus changed since it was built "
+            f"(corpus hash {expect_corpus_hash[:12]}…, index built from {manifest.corpus_hash[:12]}…): "
+            "rebuild with `unqa index`"
+        )
+    if verify_files:
+        for name, meta in manifest.files.items():
+            path = version / name
+            if not path.is_file():
+                raise IndexLoadError(f"index file {path} is missing: rebuild with `unqa index`")
+            size = path.stat().st_size
+            if size != meta["size"]:
+                raise IndexLoadError(
+                    f"index file {path} is truncated or corrupt ({size} bytes, expected {meta['size']}): "
+                    "rebuild with `unqa index`"
+                )
+            if file_sha256(path) != meta["sha256"]:
+                raise IndexLoadError(f"index file {path} is corrupt (checksum mismatch): rebuild with `unqa index`")
+    return manifest
