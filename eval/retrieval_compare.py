@@ -1,5 +1,6 @@
 """Measure the retrieval choices on the question set: embedded context, record scoring,
-lexical tokenizer, fusion weights. Prints Hit@1/3/5 and MRR@10 per question language.
+query expansion, lexical tokenizer, fusion weights. Prints Hit@1/3/5 and MRR@10 per
+question language.
 
     python -m eval.retrieval_compare [--corpus corpus] [--questions eval/questions.yaml]
 
@@ -16,6 +17,8 @@ import numpy as np
 
 from index import BuildOptions, build_index, load_index
 from index.lexical import LexicalIndex, Tokenizer
+from index.terms import Glossary
+import json
 
 from .questions import load_questions
 
@@ -37,6 +40,19 @@ def score(ranks: list[int | None]) -> dict[str, float]:
     }
 
 
+# (dense, lexical) weights for records in the question's script, and in another script
+SAME_GRID = [(1.0, 0.5), (1.0, 1.0), (1.0, 2.0), (1.0, 3.0)]
+CROSS_GRID = [(1.0, 0.0), (1.0, 0.25), (1.0, 0.5), (1.0, 1.0)]
+
+
+def evaluate(ix, questions, **kwargs) -> dict[str, dict[str, float]]:
+    ranks: dict[str, list[int | None]] = {"zh": [], "en": []}
+    for q in questions:
+        hits = ix.search(q.question, top_k=10, **kwargs)
+        ranks[q.language].append(rank_of(hits, set(q.gold)))
+    return {lang: score(r) for lang, r in ranks.items()}
+
+
 def run(corpus: str, questions_file: str) -> None:
     questions = [q for q in load_questions(questions_file) if q.gold]
     rows = []
@@ -46,34 +62,39 @@ def run(corpus: str, questions_file: str) -> None:
             build_index(corpus, Path(tmp) / context, BuildOptions(context=context))
             ix = load_index(Path(tmp) / context)
             print(f"built context={context} in {time.perf_counter() - t:.1f}s")
-            qvecs = {q.id: ix.embed_query(q.question) for q in questions}
-            lexicals = {tok: LexicalIndex.build([r.text for r in ix.records], Tokenizer(tok))
-                        for tok in ("bigram", "jieba")}
-            configs = []
-            for scoring in ("block", "max", "mean"):
-                configs.append((f"dense scoring={scoring}", dict(retriever="dense", dense_scoring=scoring), "bigram"))
-            if context == "none":
-                for tok in ("bigram", "jieba"):
-                    configs.append((f"lexical tokenizer={tok}", dict(retriever="lexical"), tok))
-            for tok in ("bigram", "jieba"):
-                for same in (0.5, 1.0):
-                    for cross in (0.0, 0.2, 0.5, 1.0):
-                        configs.append((f"hybrid tok={tok} w_same={same} w_cross={cross}",
-                                        dict(retriever="hybrid", lexical_weights=(same, cross)), tok))
-            for name, kwargs, tok in configs:
-                ix.lexical = lexicals[tok]
-                ranks = {"zh": [], "en": []}
-                for q in questions:
-                    hits = ix.search(q.question, top_k=10, query_vector=qvecs[q.id], **kwargs)
-                    ranks[q.language].append(rank_of(hits, set(q.gold)))
-                rows.append((f"context={context} {name}", score(ranks["zh"]), score(ranks["en"])))
-    header = f"{'configuration':72} | {'zh H@1':>6} {'H@3':>5} {'H@5':>5} {'MRR':>5} | {'en H@1':>6} {'H@3':>5} {'H@5':>5} {'MRR':>5}"
+            glossary = ix.glossary
+            for expand in (False, True):
+                ix.glossary = glossary if expand else Glossary((), ())
+                qvecs = {q.id: ix.embed_query(q.question) for q in questions}
+                tag = f"context={context} expand={'yes' if expand else 'no'}"
+                for scoring in ("block", "max", "mean"):
+                    rows.append((f"{tag} dense scoring={scoring}",
+                                 evaluate(ix, questions, retriever="dense", dense_scoring=scoring,
+                                          query_vector=None)))
+                if context != "none":
+                    continue
+                plain = [json.loads(line)["plain"]
+                         for line in (ix.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+                for tok in ("jieba", "bigram"):
+                    ix.lexical = LexicalIndex.build(plain, Tokenizer(tok))
+                    rows.append((f"{tag} lexical tokenizer={tok}", evaluate(ix, questions, retriever="lexical")))
+                    for same in SAME_GRID:
+                        for cross in CROSS_GRID:
+                            rows.append((f"{tag} hybrid tok={tok} same={same} cross={cross}",
+                                         evaluate(ix, questions, retriever="hybrid", weights=(same, cross))))
+                ix.lexical = LexicalIndex.build(plain, Tokenizer("jieba"))
+    header = (f"{'configuration':86} | {'zh H@1':>6} {'H@3':>5} {'H@5':>5} {'MRR':>5} | "
+              f"{'en H@1':>6} {'H@3':>5} {'H@5':>5} {'MRR':>5}")
     print(header)
     print("-" * len(header))
-    for name, zh, en in rows:
-        print(f"{name:72} | {zh['hit@1']:6.3f} {zh['hit@3']:5.3f} {zh['hit@5']:5.3f} {zh['mrr@10']:5.3f} | "
+    for name, res in rows:
+        zh, en = res["zh"], res["en"]
+        print(f"{name:86} | {zh['hit@1']:6.3f} {zh['hit@3']:5.3f} {zh['hit@5']:5.3f} {zh['mrr@10']:5.3f} | "
               f"{en['hit@1']:6.3f} {en['hit@3']:5.3f} {en['hit@5']:5.3f} {en['mrr@10']:5.3f}")
-    best = max(rows, key=lambda r: np.mean([r[1]["mrr@10"], r[2]["mrr@10"]]))
+    for lang in ("zh", "en"):
+        best = max(rows, key=lambda r: (r[1][lang]["mrr@10"], r[1][lang]["hit@1"]))
+        print(f"best for {lang} by MRR@10: {best[0]}")
+    best = max(rows, key=lambda r: np.mean([r[1]["zh"]["mrr@10"], r[1]["en"]["mrr@10"]]))
     print(f"best by mean MRR@10 over zh and en: {best[0]}")
 
 

@@ -20,7 +20,7 @@ from .units import make_sentences, make_units
 
 # Chosen by measurement (README.md, "Retrieval choices"): see eval/retrieval_compare.py
 DEFAULT_CONTEXT = "none"
-DEFAULT_TOKENIZER = "bigram"
+DEFAULT_TOKENIZER = "jieba"
 BATCH = 16
 
 
@@ -30,6 +30,7 @@ class BuildOptions:
     context: str = DEFAULT_CONTEXT
     lexical_tokenizer: str = DEFAULT_TOKENIZER
     dense_type: str = "auto"
+    retriever: str = "hybrid"  # the default retriever searches of this index use
 
 
 def embed_all(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
@@ -64,13 +65,16 @@ def build_from_records(records: list[Record], index_dir: str | Path, corpus_dige
                                                    dtype=np.int64).reshape(-1, 3))
     with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
         fh.writelines(r.to_json() + "\n" for r in records)
-    LexicalIndex.build([r.text for r in records], Tokenizer(options.lexical_tokenizer)).save(build_dir / "lexical")
+    LexicalIndex.build([u.plain for u in units], Tokenizer(options.lexical_tokenizer)).save(build_dir / "lexical")
+    with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"record": u.record, "text": u.text, "plain": u.plain}, ensure_ascii=False) + "\n"
+                      for u in units)
 
     manifest = IndexManifest(
         format_version=FORMAT_VERSION, embedder=embedder.name, dim=embedder.dim,
         record_count=len(records), unit_count=len(units), sentence_count=len(sentences),
         corpus_hash=corpus_digest, dense_type=index_type(dense),
-        lexical_tokenizer=options.lexical_tokenizer, context=options.context,
+        lexical_tokenizer=options.lexical_tokenizer, context=options.context, retriever=options.retriever,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         documents=sorted({r.doc_id for r in records}),
     )

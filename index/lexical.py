@@ -13,7 +13,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-TOKENIZERS = ("bigram", "jieba")
+TOKENIZERS = ("jieba", "bigram")
 
 _MONTHS = {m: i for i, m in enumerate(
     ("january february march april may june july august september october november december").split(), 1)}
@@ -25,7 +25,7 @@ _MONTH_NAMES = {**_MONTHS, **_MONTHS_FR, **_MONTHS_ES}
 _MONTH_RE = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 
 _PROTECTED = re.compile(
-    r"(?P<symbol>\b[A-Z]{1,6}(?:/[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9])+)"
+    r"(?P<symbol>\b[A-Z]{1,6}(?:/[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)+)"
     r"|(?P<zhdate>(?P<zy>\d{4})\s*年\s*(?P<zm>\d{1,2})\s*月(?:\s*(?P<zd>\d{1,2})\s*日)?)"
     rf"|(?P<endate>(?:(?P<ed>\d{{1,2}})\s+(?:de\s+)?)?(?P<em>{_MONTH_RE})\s+(?:de\s+)?(?P<ey>\d{{4}}))"
     r"|(?P<resolution>\b\d{1,3}/\d{1,4}\b)",
@@ -61,7 +61,7 @@ def _protected_tokens(m: re.Match) -> list[str]:
 
 
 class Tokenizer:
-    """`bigram`: CJK characters and character bigrams; `jieba`: jieba search-mode words."""
+    """`jieba`: jieba search-mode words; `bigram`: characters and character bigrams."""
 
     def __init__(self, kind: str = "bigram") -> None:
         if kind not in TOKENIZERS:
@@ -74,7 +74,8 @@ class Tokenizer:
             jieba.initialize()
             self._jieba = jieba
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str, characters: bool = False) -> list[str]:
+        """Tokens of `text`; `characters` adds every Chinese character as a token too."""
         tokens: list[str] = []
         rest = []
         last = 0
@@ -83,15 +84,19 @@ class Tokenizer:
             tokens.extend(_protected_tokens(m))
             last = m.end()
         rest.append(text[last:])
-        plain = " ".join(rest)
-        plain = _NUMBER_SEP.sub("", plain)
+        plain = _NUMBER_SEP.sub("", " ".join(rest))
         pos = 0
         for m in _CJK_RUN.finditer(plain):
             tokens.extend(self._words(plain[pos:m.start()]))
             tokens.extend(self._cjk(m.group()))
+            if characters:
+                tokens.extend(c for c in m.group() if c not in _CJK_STOP)
             pos = m.end()
         tokens.extend(self._words(plain[pos:]))
         return tokens
+
+    def characters(self, text: str) -> list[str]:
+        return [c for run in _CJK_RUN.findall(text) for c in run if c not in _CJK_STOP]
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -100,12 +105,14 @@ class Tokenizer:
     def _cjk(self, run: str) -> list[str]:
         if self.kind == "jieba":
             return [w for w in self._jieba.lcut_for_search(run) if w not in _CJK_STOP]
-        chars = [c for c in run]
-        grams = [a + b for a, b in zip(run, run[1:])]
-        return [c for c in chars if c not in _CJK_STOP] + grams
+        return [c for c in run if c not in _CJK_STOP] + [a + b for a, b in zip(run, run[1:])]
 
 
 class LexicalIndex:
+    """Documents are indexed with their words and single Chinese characters; a question is
+    matched on its words, and on its characters only if no word matches anything, so a
+    Chinese question never scores every paragraph zero."""
+
     def __init__(self, bm25: bm25s.BM25, tokenizer: Tokenizer) -> None:
         self.bm25 = bm25
         self.tokenizer = tokenizer
@@ -113,16 +120,19 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str], tokenizer: Tokenizer) -> "LexicalIndex":
         bm25 = bm25s.BM25()
-        bm25.index([tokenizer(t) or [""] for t in texts], show_progress=False)
+        bm25.index([tokenizer(t, characters=True) or [""] for t in texts], show_progress=False)
         return cls(bm25, tokenizer)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every record (0 where no query token occurs)."""
-        ids = self.bm25.get_tokens_ids(self.tokenizer(query))
         n = self.bm25.scores["num_docs"]
-        if not ids:
-            return np.zeros(n, dtype=np.float32)
-        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+        for tokens in (self.tokenizer(query), self.tokenizer.characters(query)):
+            ids = self.bm25.get_tokens_ids(tokens)
+            if ids:
+                scores = np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+                if scores.max() > 0:
+                    return scores
+        return np.zeros(n, dtype=np.float32)
 
     def save(self, folder: Path) -> None:
         self.bm25.save(str(folder), show_progress=False)

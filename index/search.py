@@ -1,10 +1,11 @@
-"""Loading a verified index and searching it: dense, lexical, or both fused.
+"""Loading a verified index and searching it: dense, lexical, or all signals fused.
 
-Fusion is weighted reciprocal-rank fusion. The lexical weight depends on whether the
-question is in the document's script: an English question shares no words with a Chinese
-paragraph, so there BM25 only counts through script-neutral tokens (symbols, numbers,
-dates) and gets a lower weight. Weights were chosen per language on the question set
-(README.md, "Retrieval choices").
+Hybrid fusion adds min-max-normalised scores with weights that depend on whether the
+question is written in the record's script. In the same script BM25 is strong and gets
+twice the dense weight. Across scripts (an English question, a Chinese report) the
+question is first expanded with the reports' official terms (terms.py) and BM25, which
+then only sees those terms and script-neutral tokens, gets half the dense weight.
+The weights are the best of the per-language comparison in eval/retrieval_compare.py.
 """
 from __future__ import annotations
 
@@ -22,14 +23,15 @@ from .dense import search_dense
 from .embedders import Embedder, embedder_name, make_embedder
 from .lexical import LexicalIndex, Tokenizer
 from .store import IndexLoadError, IndexManifest, corpus_hash, current_version, read_verified_manifest
+from .terms import Glossary
 
 RETRIEVERS = ("dense", "lexical", "hybrid")
 DEFAULT_RETRIEVER = "hybrid"
 DENSE_SCORINGS = ("block", "max", "mean")
-DEFAULT_DENSE_SCORING = "max"
-RRF_K = 60
-LEXICAL_WEIGHT_SAME_SCRIPT = 1.0
-LEXICAL_WEIGHT_CROSS_SCRIPT = 0.2
+DEFAULT_DENSE_SCORING = "mean"
+# (dense, lexical) weights, for a record in the question's script and in another script
+SAME_SCRIPT_WEIGHTS = (1.0, 2.0)
+CROSS_SCRIPT_WEIGHTS = (1.0, 0.5)
 
 _SCRIPTS = {
     "cjk": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
@@ -38,6 +40,7 @@ _SCRIPTS = {
     "latin": re.compile(r"[A-Za-z\u00c0-\u024f]"),
 }
 LANGUAGE_SCRIPT = {"zh": "cjk", "ru": "cyrillic", "ar": "arabic", "en": "latin", "fr": "latin", "es": "latin"}
+SCRIPT_LANGUAGES = {"cjk": ("zh",), "cyrillic": ("ru",), "arabic": ("ar",), "latin": ("en", "fr", "es")}
 
 
 def script_of(text: str) -> str:
@@ -65,7 +68,7 @@ class Hit:
 class Index:
     def __init__(self, version: Path, manifest: IndexManifest, records: list[Record], embedder: Embedder,
                  dense: faiss.Index, sentences: faiss.Index, unit_records: np.ndarray,
-                 sentence_spans: np.ndarray, lexical: LexicalIndex) -> None:
+                 sentence_spans: np.ndarray, lexical: LexicalIndex, glossary: Glossary) -> None:
         self.version = version
         self.manifest = manifest
         self.records = records
@@ -75,9 +78,11 @@ class Index:
         self.unit_records = unit_records
         self.sentence_spans = sentence_spans
         self.lexical = lexical
+        self.glossary = glossary
         self.doc_ids = sorted({r.doc_id for r in records})
+        self.languages = sorted({r.language for r in records})
         self._record_doc = np.array([self.doc_ids.index(r.doc_id) for r in records], dtype=np.int64)
-        self._record_script = [LANGUAGE_SCRIPT.get(r.language, "latin") for r in records]
+        self._record_script = np.array([LANGUAGE_SCRIPT.get(r.language, "latin") for r in records])
         self._sentences_by_record: dict[int, list[int]] = {}
         for i, (rec, _, _) in enumerate(sentence_spans):
             self._sentences_by_record.setdefault(int(rec), []).append(i)
@@ -92,10 +97,7 @@ class Index:
         wanted = embedder_name(embedder) if isinstance(embedder, str) else getattr(embedder, "name", None)
         expect = corpus_hash(corpus_dir) if corpus_dir else None
         manifest = read_verified_manifest(version, wanted, expect, verify_files=verify)
-        if not isinstance(embedder, str) and embedder is not None:
-            model = embedder
-        else:
-            model = make_embedder(manifest.embedder)
+        model = embedder if embedder is not None and not isinstance(embedder, str) else make_embedder(manifest.embedder)
         if model.dim != manifest.dim:
             raise IndexLoadError(f"embedder dimension {model.dim} does not match the index ({manifest.dim})")
         try:
@@ -111,12 +113,28 @@ class Index:
         counts = (len(records), dense.ntotal, sentences.ntotal)
         if counts != (manifest.record_count, manifest.unit_count, manifest.sentence_count):
             raise IndexLoadError(f"index in {version} does not match its manifest counts: rebuild with `unqa index`")
-        return cls(version, manifest, records, model, dense, sentences, unit_records, spans, lexical)
+        return cls(version, manifest, records, model, dense, sentences, unit_records, spans, lexical,
+                   Glossary.load())
 
     # ------------------------------------------------------------------ searching
 
+    def expansion(self, question: str) -> list[str]:
+        """Official terms, in the reports' other-script languages, for the question's terms."""
+        script = script_of(question)
+        targets = [lang for lang in self.languages if LANGUAGE_SCRIPT.get(lang) != script]
+        terms: list[str] = []
+        for source in SCRIPT_LANGUAGES.get(script, ()):
+            for target in targets:
+                terms += self.glossary.expand(question, source, target)
+        return list(dict.fromkeys(terms))
+
+    def query_text(self, question: str) -> str:
+        """The text that is embedded and matched: the question plus its expansion terms."""
+        terms = self.expansion(question)
+        return f"{question} {' '.join(terms)}" if terms else question
+
     def embed_query(self, question: str) -> np.ndarray:
-        return self.embedder.embed_queries([question])[0]
+        return self.embedder.embed_queries([self.query_text(question)])[0]
 
     def allowed_records(self, documents: list[str] | None) -> np.ndarray | None:
         if documents is None:
@@ -130,9 +148,10 @@ class Index:
     def search(self, question: str, top_k: int = 5, documents: list[str] | None = None,
                retriever: str | None = None, query_vector: np.ndarray | None = None,
                dense_scoring: str = DEFAULT_DENSE_SCORING,
-               lexical_weights: tuple[float, float] | None = None) -> list[Hit]:
+               weights: tuple[tuple[float, float], tuple[float, float]] | None = None,
+               ) -> list[Hit]:
         """The `top_k` records that best answer `question`, best first."""
-        retriever = retriever or DEFAULT_RETRIEVER
+        retriever = retriever or self.manifest.retriever
         if retriever not in RETRIEVERS:
             raise SearchError(f"retriever must be one of {', '.join(RETRIEVERS)}")
         if top_k < 1:
@@ -140,19 +159,22 @@ class Index:
         top_k = min(top_k, len(self.records))
         allowed = self.allowed_records(documents)
         depth = min(len(self.records), max(50, top_k * 10))
+        text = self.query_text(question)
+        same_w, cross_w = weights or (SAME_SCRIPT_WEIGHTS, CROSS_SCRIPT_WEIGHTS)
+        cross = self._record_script != script_of(question)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
         if retriever in ("dense", "hybrid"):
-            q = self.embed_query(question) if query_vector is None else query_vector
+            q = self.embedder.embed_queries([text])[0] if query_vector is None else query_vector
             dense = self._dense_scores(q, depth, allowed, dense_scoring)
         if retriever in ("lexical", "hybrid"):
-            lexical = self._lexical_scores(question, depth, allowed)
+            lexical = self._lexical_scores(text, depth, allowed)
         if retriever == "dense":
             ranked = sorted(dense.items(), key=lambda kv: -kv[1])
         elif retriever == "lexical":
             ranked = sorted(lexical.items(), key=lambda kv: -kv[1])
         else:
-            ranked = self._fuse(question, dense, lexical, lexical_weights)
+            ranked = self._fuse((dense, lexical), cross, same_w, cross_w)
         hits = []
         for rank, (i, score) in enumerate(ranked[:top_k], start=1):
             found = tuple(name for name, d in (("dense", dense), ("lexical", lexical)) if i in d)
@@ -167,46 +189,53 @@ class Index:
         scores, ids = search_dense(self.dense, q[None, :], depth * 2, unit_allowed)
         block: dict[int, float] = {}
         for s, u in zip(scores[0], ids[0]):
-            if u < 0:
-                continue
-            r = int(self.unit_records[u])
-            block[r] = max(block.get(r, -1.0), float(s))  # a record scores as its best part
+            if u >= 0:
+                r = int(self.unit_records[u])
+                block[r] = max(block.get(r, -1.0), float(s))  # a record scores as its best part
         if scoring == "block":
             return block
         sent_allowed = None if allowed is None else np.flatnonzero(np.isin(self.sentence_spans[:, 0], allowed))
         s_scores, s_ids = search_dense(self.sentences, q[None, :], depth * 4, sent_allowed)
         best_sentence: dict[int, float] = {}
         for s, sid in zip(s_scores[0], s_ids[0]):
-            if sid < 0:
-                continue
-            r = int(self.sentence_spans[sid, 0])
-            best_sentence[r] = max(best_sentence.get(r, -1.0), float(s))
+            if sid >= 0:
+                r = int(self.sentence_spans[sid, 0])
+                best_sentence[r] = max(best_sentence.get(r, -1.0), float(s))
         out = {}
         for r in set(block) | set(best_sentence):
             present = [v for v in (block.get(r), best_sentence.get(r)) if v is not None]
             out[r] = max(present) if scoring == "max" else sum(present) / len(present)
         return out
 
-    def _lexical_scores(self, question: str, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
-        scores = self.lexical.scores(question)
+    def _lexical_scores(self, text: str, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
+        per_unit = self.lexical.scores(text)
+        per_record = np.zeros(len(self.records), dtype=np.float32)
+        np.maximum.at(per_record, self.unit_records, per_unit)  # a record scores as its best part
+        return self._top(per_record, depth, allowed)
+
+    @staticmethod
+    def _top(scores: np.ndarray, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
         if allowed is not None:
-            mask = np.zeros_like(scores, dtype=bool)
+            mask = np.zeros(len(scores), dtype=bool)
             mask[allowed] = True
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:depth]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
-    def _fuse(self, question: str, dense: dict[int, float], lexical: dict[int, float],
-              weights: tuple[float, float] | None) -> list[tuple[int, float]]:
-        same, cross = weights or (LEXICAL_WEIGHT_SAME_SCRIPT, LEXICAL_WEIGHT_CROSS_SCRIPT)
-        q_script = script_of(question)
+    @staticmethod
+    def _fuse(signals: tuple[dict[int, float], ...], cross: np.ndarray,
+              same_w: tuple[float, ...], cross_w: tuple[float, ...]) -> list[tuple[int, float]]:
         fused: dict[int, float] = {}
-        for rank, (i, _) in enumerate(sorted(dense.items(), key=lambda kv: -kv[1]), start=1):
-            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank)
-        for rank, (i, _) in enumerate(sorted(lexical.items(), key=lambda kv: -kv[1]), start=1):
-            w = same if self._record_script[i] == q_script else cross
-            fused[i] = fused.get(i, 0.0) + w / (RRF_K + rank)
-        return sorted(fused.items(), key=lambda kv: (-kv[1], -dense.get(kv[0], -1.0)))
+        for k, signal in enumerate(signals):
+            if not signal:
+                continue
+            values = np.fromiter(signal.values(), dtype=np.float64)
+            lo, span = values.min(), values.max() - values.min()
+            for i, v in signal.items():
+                w = cross_w[k] if cross[i] else same_w[k]
+                fused[i] = fused.get(i, 0.0) + w * ((v - lo) / span if span > 0 else 1.0)
+        dense = signals[0]
+        return sorted(fused.items(), key=lambda kv: (-kv[1], -dense.get(kv[0], -1.0), kv[0]))
 
     # ------------------------------------------------------------------ sentences
 

@@ -43,6 +43,7 @@ class IndexManifest:
     dense_type: str
     lexical_tokenizer: str
     context: str
+    retriever: str
     built_at: str
     documents: list[str] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # name -> {"size", "sha256"}

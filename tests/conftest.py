@@ -27,3 +27,20 @@ def wsf(corpus_docs):
 def iam(corpus_docs):
     """Report of the fortieth session of the Inter-Agency Meeting (no symbol printed)."""
     return {r.paragraph: r for r in corpus_docs["iam-40-report"].paragraphs()}
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory):
+    """A real index of the bundled corpus, built once with the real default model."""
+    from index import build_index
+
+    path = tmp_path_factory.mktemp("index")
+    build_index(CORPUS, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def loaded_index(built_index):
+    from index import load_index
+
+    return load_index(built_index, corpus_dir=CORPUS)

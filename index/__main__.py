@@ -1,0 +1,7 @@
+"""`python -m index ...` is `unqa index ...`; `python -m index search ...` is `unqa search ...`."""
+import sys
+
+from unqa import main
+
+args = sys.argv[1:]
+main(args if args[:1] == ["search"] else ["index", *args])

@@ -1,0 +1,39 @@
+"""Ready-to-quote references to a record, in the asker's language.
+
+    en  A/AC.105/1235, para. 38        zh  A/AC.105/1235，第 38 段
+    fr  A/AC.105/1235, par. 38         es  A/AC.105/1235, párr. 38
+    ru  A/AC.105/1235, п. 38           ar  A/AC.105/1235، الفقرة 38
+
+A document without a printed symbol is named by its title; annexes, front matter and
+footnotes are named as such, never given a paragraph number.
+"""
+from __future__ import annotations
+
+from ingest import Record
+
+_TEMPLATES = {
+    #       sep,   paragraph,        annex,        front matter,   footnote,        title quotes
+    "en": (", ", "para. {n}", "annex", "title page", "footnote {m}", "{t}"),
+    "fr": (", ", "par. {n}", "annexe", "page de titre", "note {m}", "{t}"),
+    "es": (", ", "párr. {n}", "anexo", "portada", "nota {m}", "{t}"),
+    "ru": (", ", "п. {n}", "приложение", "титульная страница", "сноска {m}", "«{t}»"),
+    "ar": ("، ", "الفقرة {n}", "المرفق", "صفحة العنوان", "الحاشية {m}", "{t}"),
+    "zh": ("，", "第 {n} 段", "附件", "标题页", "脚注 {m}", "《{t}》"),
+}
+LABEL_LANGUAGES = tuple(_TEMPLATES)
+
+
+def citation_label(record: Record, language: str = "en") -> str:
+    sep, para, annex, front, note, quote = _TEMPLATES.get(language, _TEMPLATES["en"])
+    doc = record.symbol or quote.format(t=record.title)
+    if record.kind == "paragraph":
+        part = para.format(n=record.paragraph)
+    elif record.kind == "annex":
+        part = annex if not record.marker or record.marker == "1" else f"{annex} {record.marker}"
+    elif record.kind == "front_matter":
+        part = front
+    elif record.kind == "footnote":
+        part = note.format(m=record.marker or "").strip()
+    else:
+        part = " / ".join(record.section) or front
+    return f"{doc}{sep}{part}"
