@@ -1,60 +1,21 @@
 """A corpus folder: a manifest plus one extracted text file per report."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import IngestError
 from .parser import parse_report
 from .records import DocumentMeta, ParsedDocument, Record
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
-LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
-_DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    doc_id: str
-    file: str
-    symbol: str | None
-    title: str
-    language: str
-    body: str | None = None
-    session: str | None = None
-    meeting: str | None = None
-    date: str | None = None
-    source: str | None = None
-
-    @field_validator("doc_id")
-    @classmethod
-    def _url_safe(cls, v: str) -> str:
-        if not _DOC_ID.match(v):
-            raise ValueError("must be lowercase letters, digits and '-' (URL-safe), at most 80 characters")
-        return v
-
-    @field_validator("language")
-    @classmethod
-    def _un_language(cls, v: str) -> str:
-        if v not in LANGUAGES:
-            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
-        return v
-
-    @field_validator("file")
-    @classmethod
-    def _plain_name(cls, v: str) -> str:
-        if "/" in v or "\\" in v or v.startswith("."):
-            raise ValueError("must be a plain file name inside the corpus folder")
-        return v
 
 
 class _Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    documents: list[_Entry]
+    documents: list[DocumentMeta]
 
 
 def find_manifest(corpus_dir: Path) -> Path:
@@ -95,7 +56,7 @@ def load_manifest(corpus_dir: Path) -> list[DocumentMeta]:
             raise IngestError(txt, "text file is not listed in the manifest; add an entry for it")
     if not manifest.documents:
         raise IngestError(path, "manifest lists no documents")
-    return [DocumentMeta(**e.model_dump()) for e in manifest.documents]
+    return list(manifest.documents)
 
 
 def read_report(path: Path) -> str:

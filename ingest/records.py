@@ -3,16 +3,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
 
 Kind = Literal["front_matter", "paragraph", "footnote", "annex", "text"]
 KINDS: tuple[str, ...] = ("front_matter", "paragraph", "footnote", "annex", "text")
 
 
-@dataclass(frozen=True)
-class DocumentMeta:
+LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+_DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+class DocumentMeta(BaseModel):
     """One manifest entry: what the document says about itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     doc_id: str
     file: str
@@ -24,6 +32,27 @@ class DocumentMeta:
     meeting: str | None = None
     date: str | None = None
     source: str | None = None
+
+    @field_validator("doc_id")
+    @classmethod
+    def _url_safe(cls, v: str) -> str:
+        if not _DOC_ID.match(v):
+            raise ValueError("must be lowercase letters, digits and '-' (URL-safe), at most 80 characters")
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _un_language(cls, v: str) -> str:
+        if v not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return v
+
+    @field_validator("file")
+    @classmethod
+    def _plain_name(cls, v: str) -> str:
+        if "/" in v or "\\" in v or v.startswith("."):
+            raise ValueError("must be a plain file name inside the corpus folder")
+        return v
 
 
 @dataclass(frozen=True)
