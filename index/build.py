@@ -15,6 +15,7 @@ from ingest import Record, ingest_corpus
 from .dense import build_dense, index_type
 from .embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .lexical import LexicalIndex, Tokenizer
+from .search import DEFAULT_RETRIEVER
 from .store import FORMAT_VERSION, IndexManifest, commit_build, corpus_hash, new_build_dir
 from .units import make_sentences, make_units
 
@@ -30,7 +31,7 @@ class BuildOptions:
     context: str = DEFAULT_CONTEXT
     lexical_tokenizer: str = DEFAULT_TOKENIZER
     dense_type: str = "auto"
-    retriever: str = "hybrid"  # the default retriever searches of this index use
+    retriever: str = DEFAULT_RETRIEVER  # the retriever searches of this index use by default
 
 
 def embed_all(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:

@@ -1,8 +1,8 @@
-"""Loading a verified index and searching it: dense, lexical, or all signals fused.
+"""Loading a verified index and searching it: dense, lexical, or both fused.
 
 Hybrid fusion adds min-max-normalised scores with weights that depend on whether the
-question is written in the record's script. In the same script BM25 is strong and gets
-twice the dense weight. Across scripts (an English question, a Chinese report) the
+question is written in the record's script. In the same script BM25 and the dense score
+weigh the same. Across scripts (an English question, a Chinese report) the
 question is first expanded with the reports' official terms (terms.py) and BM25, which
 then only sees those terms and script-neutral tokens, gets half the dense weight.
 The weights are the best of the per-language comparison in eval/retrieval_compare.py.
@@ -30,7 +30,7 @@ DEFAULT_RETRIEVER = "hybrid"
 DENSE_SCORINGS = ("block", "max", "mean")
 DEFAULT_DENSE_SCORING = "mean"
 # (dense, lexical) weights, for a record in the question's script and in another script
-SAME_SCRIPT_WEIGHTS = (1.0, 2.0)
+SAME_SCRIPT_WEIGHTS = (1.0, 1.0)
 CROSS_SCRIPT_WEIGHTS = (1.0, 0.5)
 
 _SCRIPTS = {
@@ -57,9 +57,9 @@ class SearchError(ValueError):
 @dataclass(frozen=True)
 class Hit:
     record: Record
-    score: float  # the ranking score of the retriever used (fused RRF score for hybrid)
+    score: float  # the ranking score: cosine (dense), BM25 (lexical) or the weighted fused score (hybrid)
     retrievers: tuple[str, ...]  # which retrievers had this record among their candidates
-    dense_score: float | None  # cosine similarity of the best-matching part (and sentence)
+    dense_score: float | None  # cosine: mean of the best part's and the best sentence's
     lexical_score: float | None  # BM25 score
     rank: int
     record_index: int
