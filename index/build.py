@@ -10,7 +10,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from ingest import Record, ingest_corpus
+from ingest import DocumentMeta, Record, ingest_corpus
 
 from .dense import build_dense, index_type
 from .embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
@@ -46,7 +46,7 @@ def embed_all(embedder: Embedder, texts: list[str], label: str, progress: bool) 
 
 def build_from_records(records: list[Record], index_dir: str | Path, corpus_digest: str,
                        options: BuildOptions = BuildOptions(), embedder: Embedder | None = None,
-                       progress: bool = False) -> IndexManifest:
+                       progress: bool = False, documents: list[DocumentMeta] | None = None) -> IndexManifest:
     """Embed and index `records`; the new version replaces the old one only when complete."""
     index_dir = Path(index_dir)
     embedder = embedder or make_embedder(options.embedder)
@@ -66,6 +66,9 @@ def build_from_records(records: list[Record], index_dir: str | Path, corpus_dige
                                                    dtype=np.int64).reshape(-1, 3))
     with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
         fh.writelines(r.to_json() + "\n" for r in records)
+    metas = documents or _metas_from_records(records)
+    (build_dir / "documents.json").write_text(
+        json.dumps([m.model_dump() for m in metas], ensure_ascii=False, indent=1), encoding="utf-8")
     LexicalIndex.build([u.plain for u in units], Tokenizer(options.lexical_tokenizer)).save(build_dir / "lexical")
     with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps({"record": u.record, "text": u.text, "plain": u.plain}, ensure_ascii=False) + "\n"
@@ -83,12 +86,21 @@ def build_from_records(records: list[Record], index_dir: str | Path, corpus_dige
     return manifest
 
 
+def _metas_from_records(records: list[Record]) -> list[DocumentMeta]:
+    seen: dict[str, DocumentMeta] = {}
+    for r in records:
+        seen.setdefault(r.doc_id, DocumentMeta(doc_id=r.doc_id, file="", symbol=r.symbol, title=r.title,
+                                               language=r.language))
+    return list(seen.values())
+
+
 def build_index(corpus_dir: str | Path, index_dir: str | Path, options: BuildOptions = BuildOptions(),
                 embedder: Embedder | None = None, progress: bool = False) -> IndexManifest:
     """Ingest the corpus folder and build its index."""
     docs = ingest_corpus(corpus_dir)
     records = [r for d in docs for r in d.records]
-    return build_from_records(records, index_dir, corpus_hash(corpus_dir), options, embedder, progress)
+    return build_from_records(records, index_dir, corpus_hash(corpus_dir), options, embedder, progress,
+                              documents=[d.meta for d in docs])
 
 
 def manifest_summary(manifest: IndexManifest) -> str:

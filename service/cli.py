@@ -1,0 +1,76 @@
+"""The serve and ask commands: the main job, and the same answers in a terminal."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from index import BuildOptions, IndexLoadError, build_index, corpus_hash, load_index
+from index.store import current_version, read_verified_manifest
+
+from .answering import Answerer
+
+
+def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Console) -> None:
+    """Build the index when there is none or the corpus changed; refuse a damaged one."""
+    digest = corpus_hash(corpus_dir)
+    try:
+        read_verified_manifest(current_version(index_dir), expect_corpus_hash=digest)
+        return
+    except IndexLoadError as exc:
+        message = str(exc)
+        if "no index in" not in message and "is stale" not in message:
+            raise  # corrupt, truncated, other format: never served, never silently replaced
+        console.print(f"{message.split(':')[0]}; building it now", soft_wrap=True)
+    start = time.perf_counter()
+    manifest = build_index(corpus_dir, index_dir, BuildOptions(embedder=embedder), progress=True)
+    console.print(f"index built: {manifest.record_count} records in {time.perf_counter() - start:.1f}s", soft_wrap=True)
+
+
+def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder: str) -> None:
+    import uvicorn
+
+    from .app import create_app
+
+    console = Console(stderr=True)
+    ensure_index(corpus_dir, index_dir, embedder, console)
+    app = create_app(index_dir=index_dir, corpus_dir=corpus_dir)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False))
+    state = app.state.service
+    started = time.perf_counter()
+
+    def watch() -> None:
+        while not server.should_exit:
+            if state["answerer"] is not None:
+                console.print(f"index loaded in {time.perf_counter() - started:.2f}s; "
+                              f"open http://{host}:{port}/ to ask, http://{host}:{port}/docs for the API",
+                              soft_wrap=True)
+                return
+            if state["error"]:
+                server.should_exit = True
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=watch, daemon=True).start()
+    server.run()
+    if state["error"]:
+        raise IndexLoadError(state["error"])
+
+
+def run_ask(question: str, top_k: int, documents: list[str] | None, index_dir: Path) -> None:
+    result = Answerer(load_index(index_dir)).ask(question, top_k=top_k, documents=documents)
+    console = Console()
+    title = ("Answer" if result.answered else "Not found") if result.language != "zh" else ("答案" if result.answered else "未找到")
+    console.print(f"[bold]{title}[/bold]", highlight=False)
+    console.print(result.answer, highlight=False, soft_wrap=True)
+    if result.answered:
+        sources = "; ".join(dict.fromkeys(result.labels[s.citation] for s in result.spans))
+        console.print(f"[dim]— {sources}[/dim]", highlight=False, soft_wrap=True)
+    console.print()
+    for i, (hit, label) in enumerate(zip(result.hits, result.labels), start=1):
+        console.print(f"[bold]\\[{i}] {label}[/bold]  [dim]score {hit.score:.3f}[/dim]", highlight=False, soft_wrap=True)
+        text = hit.record.text.replace("\n", " ")
+        console.print(f"    {text[:200]}{'…' if len(text) > 200 else ''}", highlight=False, soft_wrap=True)
+    console.print(f"[dim]{result.took_ms:.0f} ms[/dim]")

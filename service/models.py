@@ -1,0 +1,101 @@
+"""The HTTP contract: request and response bodies (other tools depend on these names)."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+
+MAX_QUESTION_CHARS = 1000
+MAX_TOP_K = 50
+DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: StrictStr = Field(..., max_length=MAX_QUESTION_CHARS,
+                                description=f"The question, in any UN language; at most {MAX_QUESTION_CHARS} characters.")
+    top_k: StrictInt = Field(5, ge=1, le=MAX_TOP_K, description="How many citations to return.")
+    documents: list[StrictStr] | None = Field(None, max_length=100, description="Only search these doc_ids.")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("question is empty or only whitespace")
+        return v
+
+
+class Citation(BaseModel):
+    id: str
+    doc_id: str
+    symbol: str | None
+    title: str
+    kind: str
+    paragraph: int | None
+    section: list[str]
+    text: str
+    score: float = Field(description="Ranking score (fused dense + BM25 for hybrid).")
+    dense_score: float | None = Field(None, description="Cosine similarity of the record to the question.")
+    lexical_score: float | None = Field(None, description="BM25 score of the record.")
+    label: str = Field(description="Ready-to-quote reference in the question's language.")
+
+
+class AnswerSpan(BaseModel):
+    """citations[citation].text[start:end] == answer[answer_start:answer_end]"""
+
+    citation: int
+    start: int
+    end: int
+    answer_start: int
+    answer_end: int
+
+
+class AskResponse(BaseModel):
+    question: str
+    language: str
+    answered: bool
+    answer: str
+    answer_spans: list[AnswerSpan]
+    citations: list[Citation]
+    took_ms: float
+
+
+class DocumentInfo(BaseModel):
+    doc_id: str
+    symbol: str | None
+    title: str
+    language: str
+    body: str | None = None
+    session: str | None = None
+    meeting: str | None = None
+    date: str | None = None
+    paragraphs: int
+    records: int
+
+
+class RecordOut(BaseModel):
+    id: str
+    doc_id: str
+    symbol: str | None
+    title: str
+    kind: str
+    paragraph: int | None
+    section: list[str]
+    text: str
+    label: str
+
+
+class DocumentDetail(DocumentInfo):
+    contents: list[RecordOut]
+
+
+class ParagraphContext(BaseModel):
+    paragraph: RecordOut
+    previous: RecordOut | None
+    next: RecordOut | None
+
+
+class Health(BaseModel):
+    status: str
+    records: int | None = None
+    index_version: str | None = None
+    detail: str | None = None
