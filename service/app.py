@@ -173,10 +173,8 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         return ix, ix.documents[doc_id]
 
     def info(ix: Index, doc_id: str) -> DocumentInfo:
-        meta = ix.documents[doc_id]
         records = [r for r in ix.records if r.doc_id == doc_id]
-        return DocumentInfo(doc_id=doc_id, symbol=meta.symbol, title=meta.title, language=meta.language,
-                            body=meta.body, session=meta.session, meeting=meta.meeting, date=meta.date,
+        return DocumentInfo(**ix.documents[doc_id].model_dump(),
                             paragraphs=sum(r.kind == "paragraph" for r in records), records=len(records))
 
     @app.get("/", include_in_schema=False)
@@ -204,13 +202,10 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
             raise HTTPException(404 if "unknown document" in str(exc) else 422, detail=str(exc)) from None
         metrics.answers.labels(str(result.answered).lower()).inc()
         citations = [
-            Citation(id=h.record.id, doc_id=h.record.doc_id, symbol=h.record.symbol, title=h.record.title,
-                     kind=h.record.kind, paragraph=h.record.paragraph, section=list(h.record.section),
-                     text=h.record.text, score=round(h.score, 6),
+            Citation(**_record_out(h.record, result.language).model_dump(), score=round(h.score, 6),
                      dense_score=None if h.dense_score is None else round(h.dense_score, 6),
-                     lexical_score=None if h.lexical_score is None else round(h.lexical_score, 6),
-                     label=label)
-            for h, label in zip(result.hits, result.labels)
+                     lexical_score=None if h.lexical_score is None else round(h.lexical_score, 6))
+            for h in result.hits
         ]
         return AskResponse(
             question=result.question, language=result.language, answered=result.answered, answer=result.answer,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
+from ingest import DocumentMeta
+
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50
 DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
@@ -22,21 +24,6 @@ class AskRequest(BaseModel):
         if not v.strip():
             raise ValueError("question is empty or only whitespace")
         return v
-
-
-class Citation(BaseModel):
-    id: str
-    doc_id: str
-    symbol: str | None
-    title: str
-    kind: str
-    paragraph: int | None
-    section: list[str]
-    text: str
-    score: float = Field(description="Ranking score (fused dense + BM25 for hybrid).")
-    dense_score: float | None = Field(None, description="Cosine similarity of the record to the question.")
-    lexical_score: float | None = Field(None, description="BM25 score of the record.")
-    label: str = Field(description="Ready-to-quote reference in the question's language.")
 
 
 class AnswerSpan(BaseModel):
@@ -59,15 +46,9 @@ class AskResponse(BaseModel):
     took_ms: float
 
 
-class DocumentInfo(BaseModel):
-    doc_id: str
-    symbol: str | None
-    title: str
-    language: str
-    body: str | None = None
-    session: str | None = None
-    meeting: str | None = None
-    date: str | None = None
+class DocumentInfo(DocumentMeta):
+    """The manifest entry of a document, with its counts."""
+
     paragraphs: int
     records: int
 
@@ -81,7 +62,13 @@ class RecordOut(BaseModel):
     paragraph: int | None
     section: list[str]
     text: str
-    label: str
+    label: str = Field(description="Ready-to-quote reference in the question's language.")
+
+
+class Citation(RecordOut):
+    score: float = Field(description="Ranking score (fused dense + BM25 for hybrid).")
+    dense_score: float | None = Field(None, description="Cosine similarity of the record to the question.")
+    lexical_score: float | None = Field(None, description="BM25 score of the record.")
 
 
 class DocumentDetail(DocumentInfo):
@@ -99,3 +86,6 @@ class Health(BaseModel):
     records: int | None = None
     index_version: str | None = None
     detail: str | None = None
+
+
+AskResponse.model_rebuild()
