@@ -124,15 +124,19 @@ class LexicalIndex:
         return cls(bm25, tokenizer)
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every record (0 where no query token occurs)."""
-        n = self.bm25.scores["num_docs"]
+        """BM25 score of every unit (0 where no query token occurs)."""
+        tokens, contributions = self.token_scores(query)
+        return contributions.sum(axis=0) if tokens else np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
+
+    def token_scores(self, query: str) -> tuple[list[str], np.ndarray]:
+        """The query's tokens found in the index, and each one's BM25 contribution to every unit."""
         for tokens in (self.tokenizer(query), self.tokenizer.characters(query)):
-            ids = self.bm25.get_tokens_ids(tokens)
-            if ids:
-                scores = np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
-                if scores.max() > 0:
-                    return scores
-        return np.zeros(n, dtype=np.float32)
+            known = [t for t in dict.fromkeys(tokens) if t in self.bm25.vocab_dict]
+            if known:
+                rows = np.vstack([self.bm25.get_scores_from_ids([self.bm25.vocab_dict[t]]) for t in known])
+                if rows.max() > 0:
+                    return known, rows.astype(np.float32)
+        return [], np.zeros((0, self.bm25.scores["num_docs"]), dtype=np.float32)
 
     def save(self, folder: Path) -> None:
         self.bm25.save(str(folder), show_progress=False)

@@ -32,6 +32,10 @@ DEFAULT_DENSE_SCORING = "mean"
 # (dense, lexical) weights, for a record in the question's script and in another script
 SAME_SCRIPT_WEIGHTS = (1.0, 1.0)
 CROSS_SCRIPT_WEIGHTS = (1.0, 0.5)
+# Words of a document's title choose the document, not the paragraph: within a document they
+# are not matched; instead every record of a document gains this share of the best BM25 score
+# times the share of the question's words found in its title.
+TITLE_BONUS = 1.0
 
 _SCRIPTS = {
     "cjk": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
@@ -85,6 +89,9 @@ class Index:
         self.languages = sorted({r.language for r in records})
         self._record_doc = np.array([self.doc_ids.index(r.doc_id) for r in records], dtype=np.int64)
         self._record_script = np.array([LANGUAGE_SCRIPT.get(r.language, "latin") for r in records])
+        self._unit_doc = self._record_doc[unit_records]
+        self._title_tokens = [set(lexical.tokenizer(self.documents[d].title)) if d in self.documents else set()
+                              for d in self.doc_ids]
         self._sentences_by_record: dict[int, list[int]] = {}
         for i, (rec, _, _) in enumerate(sentence_spans):
             self._sentences_by_record.setdefault(int(rec), []).append(i)
@@ -212,9 +219,15 @@ class Index:
         return out
 
     def _lexical_scores(self, text: str, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
-        per_unit = self.lexical.scores(text)
+        tokens, contributions = self.lexical.token_scores(text)
         per_record = np.zeros(len(self.records), dtype=np.float32)
+        if not tokens:
+            return {}
+        in_title = np.array([[t in title for t in tokens] for title in self._title_tokens])  # docs x tokens
+        per_unit = (contributions * ~in_title[self._unit_doc].T).sum(axis=0)
         np.maximum.at(per_record, self.unit_records, per_unit)  # a record scores as its best part
+        title_share = in_title.mean(axis=1)[self._record_doc]
+        per_record += TITLE_BONUS * per_record.max() * title_share
         return self._top(per_record, depth, allowed)
 
     @staticmethod
