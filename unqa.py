@@ -133,6 +133,38 @@ def ask(
                 index_dir or settings.index_dir)
 
 
+@app.command("eval")
+def eval_cmd(
+    questions: Optional[Path] = typer.Option(None, "--questions", help="Question set (default eval/questions.yaml)."),
+    url: Optional[str] = typer.Option(None, "--url", help="Evaluate a running service at this URL."),
+    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="Evaluate this index in-process."),
+    retriever: str = typer.Option("hybrid", "--retriever", help="dense | lexical | hybrid | all (in-process)"),
+    out: Path = typer.Option(Path("reports/eval"), "--out", help="Folder for report.md, report.json, hit_at_k.png."),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score the LangChain-tutorial baseline."),
+    gate: bool = typer.Option(False, "--gate", help="Exit 1 when a gate threshold is not met."),
+) -> None:
+    """Score the system against the question set: retrieval, citations, answers, abstention, latency."""
+    from eval.cli import run_eval_command
+    from eval.questions import DEFAULT_QUESTIONS
+
+    if url and index_dir:
+        _fail("give either --url or --index-dir, not both")
+    if retriever not in ("dense", "lexical", "hybrid", "all"):
+        _fail("--retriever must be dense, lexical, hybrid or all")
+    if url and retriever != "hybrid":
+        _fail("--retriever applies to an in-process index; a service answers with its own retriever")
+    settings = Settings()
+    with _errors():
+        if not url:
+            from index.store import current_version
+
+            current_version(index_dir or settings.index_dir)  # a clear error when there is no index
+        ok = run_eval_command(questions or DEFAULT_QUESTIONS, None if url else (index_dir or settings.index_dir), url,
+                              retriever, out, baseline, gate, settings.corpus_dir)
+    if not ok:
+        raise typer.Exit(1)
+
+
 @contextmanager
 def _errors():
     """Known failures become one clear line and exit code 2, never a traceback."""

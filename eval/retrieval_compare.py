@@ -41,8 +41,8 @@ def score(ranks: list[int | None]) -> dict[str, float]:
 
 
 # (dense, lexical) weights for records in the question's script, and in another script
-SAME_GRID = [(1.0, 0.5), (1.0, 1.0), (1.0, 2.0), (1.0, 3.0)]
-CROSS_GRID = [(1.0, 0.0), (1.0, 0.25), (1.0, 0.5), (1.0, 1.0)]
+SAME_GRID = [(1.0, 0.5), (1.0, 1.0), (1.0, 2.0)]
+CROSS_GRID = [(1.0, 0.0), (1.0, 0.5), (1.0, 1.0)]
 
 
 def evaluate(ix, questions, **kwargs) -> dict[str, dict[str, float]]:
@@ -64,7 +64,7 @@ def run(corpus: str, questions_file: str) -> None:
             print(f"built context={context} in {time.perf_counter() - t:.1f}s")
             glossary = ix.glossary
             for expand in (False, True):
-                ix.glossary = glossary if expand else Glossary((), ())
+                ix.glossary = glossary if expand else Glossary((), (), ())
                 qvecs = {q.id: ix.embed_query(q.question) for q in questions}
                 tag = f"context={context} expand={'yes' if expand else 'no'}"
                 for scoring in ("block", "max", "mean"):

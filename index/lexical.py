@@ -41,6 +41,13 @@ STOPWORDS = frozenset(
     el los las del y que и в на с по о что""".split()
 )
 _CJK_STOP = frozenset("的了和是在与及其对为之于等")
+# Chinese function words and question words: they carry no content for BM25
+_CJK_STOPWORDS = frozenset("""
+什么 哪些 哪个 哪里 哪儿 哪项 哪届 哪年 哪一年 哪几 哪几个 几个 多少 为什么 为何 怎么 怎样 怎么样 怎么办 如何
+是否 是不是 有没有 吗 呢 吧 啊 谁 何时 何地 时候 什么样 应该 应当 可以 能够 能否 需要 越来 越来越 越来越多
+这些 那些 这个 那个 这样 那样 这种 那种 一些 有些 其他 以及 或者 还是 但是 而且 并且 因为 所以 如果 虽然
+已经 曾经 正在 将要 就是 也是 都是 还有 我们 他们 你们 它们 自己 所有 各个 每个 一个 有关 关于
+""".split())
 
 
 def _iso_date(y: str, m: int, d: str | None) -> list[str]:
@@ -90,13 +97,16 @@ class Tokenizer:
             tokens.extend(self._words(plain[pos:m.start()]))
             tokens.extend(self._cjk(m.group()))
             if characters:
-                tokens.extend(c for c in m.group() if c not in _CJK_STOP)
+                tokens.extend(self.characters(m.group()))
             pos = m.end()
         tokens.extend(self._words(plain[pos:]))
         return tokens
 
-    def characters(self, text: str) -> list[str]:
-        return [c for run in _CJK_RUN.findall(text) for c in run if c not in _CJK_STOP]
+    @staticmethod
+    def characters(text: str) -> list[str]:
+        """Chinese characters as tokens of their own kind ("#会"), so that they never match a
+        one-character word and only serve as the fallback."""
+        return ["#" + c for run in _CJK_RUN.findall(text) for c in run if c not in _CJK_STOP]
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -104,7 +114,7 @@ class Tokenizer:
 
     def _cjk(self, run: str) -> list[str]:
         if self.kind == "jieba":
-            return [w for w in self._jieba.lcut_for_search(run) if w not in _CJK_STOP]
+            return [w for w in self._jieba.lcut_for_search(run) if w not in _CJK_STOP and w not in _CJK_STOPWORDS]
         return [c for c in run if c not in _CJK_STOP] + [a + b for a, b in zip(run, run[1:])]
 
 

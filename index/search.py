@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import faiss
@@ -92,6 +93,7 @@ class Index:
         self._unit_doc = self._record_doc[unit_records]
         self._title_tokens = [set(lexical.tokenizer(self.documents[d].title)) if d in self.documents else set()
                               for d in self.doc_ids]
+        self._query_texts = lru_cache(maxsize=1024)(self._expanded)  # one request asks for it several times
         self._sentences_by_record: dict[int, list[int]] = {}
         for i, (rec, _, _) in enumerate(sentence_spans):
             self._sentences_by_record.setdefault(int(rec), []).append(i)
@@ -130,17 +132,18 @@ class Index:
     # ------------------------------------------------------------------ searching
 
     def expansion(self, question: str) -> list[str]:
-        """Official terms, in the reports' other-script languages, for the question's terms."""
-        script = script_of(question)
-        targets = [lang for lang in self.languages if LANGUAGE_SCRIPT.get(lang) != script]
+        """Official terms, in the reports' languages, for the terms of the question."""
         terms: list[str] = []
-        for source in SCRIPT_LANGUAGES.get(script, ()):
-            for target in targets:
+        for source in SCRIPT_LANGUAGES.get(script_of(question), ()):
+            for target in self.languages:
                 terms += self.glossary.expand(question, source, target)
         return list(dict.fromkeys(terms))
 
     def query_text(self, question: str) -> str:
         """The text that is embedded and matched: the question plus its expansion terms."""
+        return self._query_texts(question)
+
+    def _expanded(self, question: str) -> str:
         terms = self.expansion(question)
         return f"{question} {' '.join(terms)}" if terms else question
 
@@ -255,6 +258,13 @@ class Index:
         return sorted(fused.items(), key=lambda kv: (-kv[1], -dense.get(kv[0], -1.0), kv[0]))
 
     # ------------------------------------------------------------------ sentences
+
+    def record_dense_score(self, record_index: int, q: np.ndarray) -> float:
+        """The dense score search would give this record (mean of best part and best sentence)."""
+        units = np.flatnonzero(self.unit_records == record_index)
+        block = max(float(self.dense.reconstruct(int(u)) @ q) for u in units)
+        ids = self.sentence_ids(record_index)
+        return (block + float((self.sentence_vectors(ids) @ q).max())) / 2 if ids else block
 
     def sentence_ids(self, record_index: int) -> list[int]:
         return self._sentences_by_record.get(record_index, [])

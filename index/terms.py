@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 TERMS_DIR = Path(__file__).resolve().parent / "terms"
@@ -51,11 +52,15 @@ def english_ordinals(text: str) -> list[int]:
 @dataclass(frozen=True)
 class Glossary:
     languages: tuple[str, ...]
-    entries: tuple[dict[str, tuple[str, ...]], ...]
+    entries: tuple[dict[str, tuple[str, ...]], ...]  # language -> official terms, then user wordings
+    official: tuple[dict[str, tuple[str, ...]], ...]
+    entities: tuple[bool, ...] = ()  # the entry names a body (from un-entities.tsv)
 
     @classmethod
     def load(cls, folder: Path = TERMS_DIR) -> "Glossary":
         entries: list[dict[str, tuple[str, ...]]] = []
+        official: list[dict[str, tuple[str, ...]]] = []
+        entities: list[bool] = []
         languages: list[str] = []
         for path in sorted(folder.glob("*.tsv")):
             lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
@@ -63,22 +68,35 @@ class Glossary:
             header = next(reader)
             languages += [h for h in header if h not in languages]
             for row in reader:
-                entries.append({lang: tuple(t.strip() for t in cell.split("|") if t.strip())
-                                for lang, cell in zip(header, row) if cell.strip()})
-        return cls(tuple(languages), tuple(entries))
+                cells = {lang: [t.strip() for t in cell.split("|") if t.strip()]
+                         for lang, cell in zip(header, row) if cell.strip()}
+                entries.append({lang: tuple(t.lstrip("~") for t in terms) for lang, terms in cells.items()})
+                official.append({lang: tuple(t for t in terms if not t.startswith("~"))
+                                 for lang, terms in cells.items()})
+                entities.append("entities" in path.stem)
+        return cls(tuple(languages), tuple(entries), tuple(official), tuple(entities))
+
+    def entities_in(self, question: str) -> list[dict[str, tuple[str, ...]]]:
+        """The named bodies a question mentions (all their names, in every language)."""
+        return [entry for entry, is_entity in zip(self.entries, self.entities) if is_entity and any(
+            any(True for _ in _find(term, lang, question)) for lang, terms in entry.items() for term in terms)]
 
     def expand(self, question: str, source: str, target: str) -> list[str]:
-        """Terms in `target` for the `source`-language terms found in the question."""
-        if source == target:
-            return []
-        found: list[tuple[int, int, str]] = []
+        """Terms in `target` for the `source`-language terms found in the question.
+
+        Within one language only a user's wording is expanded, to the official terms
+        ("太空垃圾" -> 空间碎片)."""
+        found: list[tuple[int, int, tuple[str, ...]]] = []
         lowered = question.lower()
-        for entry in self.entries:
-            if source not in entry or target not in entry:
+        for entry, official in zip(self.entries, self.official):
+            if source not in entry or target not in official:
                 continue
             for term in entry[source]:
-                for m in re.finditer(_term_pattern(term, source), lowered):
-                    found.append((m.start(), m.end(), entry[target]))
+                for m in _find(term, source, question):
+                    if source != target or term not in official[source]:
+                        found.append((m.start(), m.end(), official[target]))
+                    else:  # an official term: it still hides shorter terms inside it
+                        found.append((m.start(), m.end(), ()))
         # longest match wins where terms overlap ("space debris" over "space")
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         out, end = [], -1
@@ -93,8 +111,18 @@ class Glossary:
         return list(dict.fromkeys(out))
 
 
-def _term_pattern(term: str, language: str) -> str:
+@lru_cache(maxsize=None)
+def _pattern(term: str, language: str) -> tuple[re.Pattern, bool]:
+    """A term's compiled pattern, and whether it is matched against the question as written
+    (acronyms: "WHO" is not "who") rather than lower-cased. Plurals match too."""
+    if term.isupper() and len(term) <= 10:
+        return re.compile(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])"), True
     escaped = re.escape(term.lower())
-    if language in ("zh",):
-        return escaped
-    return rf"(?<![\w-]){escaped}(?:s|es)?(?![\w-])"  # plural too
+    if language == "zh":
+        return re.compile(escaped), False
+    return re.compile(rf"(?<![\w-]){escaped}(?:s|es)?(?![\w-])"), False
+
+
+def _find(term: str, language: str, question: str):
+    pattern, as_written = _pattern(term, language)
+    return pattern.finditer(question if as_written else question.lower())

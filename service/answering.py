@@ -83,15 +83,17 @@ class Answer:
 class Answerer:
     def __init__(self, index: Index) -> None:
         self.index = index
+        self._corpus_text = "\n".join(r.text for r in index.records).lower()
 
-    def ask(self, question: str, top_k: int = 5, documents: list[str] | None = None) -> Answer:
+    def ask(self, question: str, top_k: int = 5, documents: list[str] | None = None,
+            retriever: str | None = None) -> Answer:
         start = time.perf_counter()
         question = question.strip()
         language = question_language(question)
         qv = self.index.embed_query(question)
-        hits = self.index.search(question, top_k=top_k, documents=documents, query_vector=qv)
+        hits = self.index.search(question, top_k=top_k, documents=documents, query_vector=qv, retriever=retriever)
         labels = tuple(citation_label(h.record, language) for h in hits)
-        answered = bool(hits) and self.relevant(question, hits[0])
+        answered = bool(hits) and self.relevant(question, hits[0], qv)
         if answered:
             text, spans = self._extract(qv, hits)
         else:
@@ -99,21 +101,29 @@ class Answerer:
         took = (time.perf_counter() - start) * 1000
         return Answer(question, language, answered, text, spans, tuple(hits), labels, took)
 
-    def relevant(self, question: str, top: Hit) -> bool:
+    def relevant(self, question: str, top: Hit, qv: np.ndarray) -> bool:
         if self.unknown_identifiers(question):
             return False
         cross = script_of(question) != _record_script(top)
         threshold = MIN_DENSE_CROSS_SCRIPT if cross else MIN_DENSE_SAME_SCRIPT
-        return (top.dense_score or 0.0) >= threshold
+        dense = top.dense_score if top.dense_score is not None else self.index.record_dense_score(top.record_index, qv)
+        return dense >= threshold
 
     def unknown_identifiers(self, question: str) -> list[str]:
-        """Numbers, dates, symbols and sessions in the question that no report mentions."""
+        """Numbers, dates, symbols, sessions and UN bodies in the question that no report mentions."""
         tokens = self.index.lexical.tokenizer(self.index.query_text(question))
         vocab = self.index.lexical.bm25.vocab_dict
-        return [t for t in dict.fromkeys(tokens) if _IDENTIFIER.match(t) and t not in vocab]
+        unknown = [t for t in dict.fromkeys(tokens) if _IDENTIFIER.match(t) and t not in vocab]
+        return unknown + [next(iter(entity.values()))[0] for entity in self.index.glossary.entities_in(question)
+                          if not self._mentioned(entity)]
+
+    def _mentioned(self, entity: dict[str, tuple[str, ...]]) -> bool:
+        return any(variant.lower() in self._corpus_text for variants in entity.values() for variant in variants)
 
     def _extract(self, qv: np.ndarray, hits: list[Hit]) -> tuple[str, tuple[Span, ...]]:
-        """The best sentence of the best records (a second one if nearly as good)."""
+        """The best sentence of the best records (a second one if nearly as good).
+
+        Adding the share of question words a sentence contains was measured and did not help."""
         candidates: list[tuple[float, int, int, int]] = []  # (score, citation, start, end)
         for c, hit in enumerate(hits[:ANSWER_FROM_TOP]):
             ids = self.index.sentence_ids(hit.record_index)

@@ -1,0 +1,99 @@
+"""Run the question set against the system (and the tutorial baseline), score it, check the gate."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from index import RETRIEVERS, load_index, make_embedder
+from index.citations import citation_label
+from ingest import ingest_corpus
+
+from .metrics import failures, per_question_rank, score
+from .questions import DEFAULT_QUESTIONS, Question, load_questions
+from .targets import HttpTarget, IndexTarget, Outcome, TutorialBaseline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The gate: a test fails the build if any of these falls (issue 5).
+GATE = [
+    ("zh", "Hit@1", ">=", 0.90), ("en", "Hit@1", ">=", 0.75),
+    ("zh", "Hit@5", ">=", 0.97), ("en", "Hit@5", ">=", 0.90),
+    ("overall", "citation exists", ">=", 1.0), ("overall", "citation text exact", ">=", 1.0),
+    ("overall", "abstention recall", ">=", 0.8), ("overall", "false abstention", "<=", 0.05),
+]
+
+
+def run_target(target, questions: list[Question], progress: bool) -> dict[str, Outcome]:
+    outcomes = {}
+    for q in tqdm(questions, desc=f"asking ({target.name})", unit="q", disable=not progress, leave=False):
+        outcomes[q.id] = target.ask(q.id, q.question)
+    return outcomes
+
+
+def check_gate(scores: dict) -> list[dict]:
+    out = []
+    for group, metric, op, threshold in GATE:
+        block = scores["overall"] if group == "overall" else scores["by_language"].get(group, {})
+        value = block.get(metric)
+        ok = value is not None and (value >= threshold if op == ">=" else value <= threshold)
+        out.append({"group": group, "metric": metric, "op": op, "threshold": threshold, "value": value, "ok": ok})
+    return out
+
+
+def hit_curve(questions: list[Question], outcomes: dict[str, Outcome], language: str) -> list[float]:
+    ranks = [per_question_rank(q, outcomes[q.id]) for q in questions if q.answerable and q.language == language]
+    return [sum(1 for r in ranks if r and r <= k) / len(ranks) if ranks else 0.0 for k in range(1, 11)]
+
+
+def run_eval(questions_file: Path = DEFAULT_QUESTIONS, index_dir: Path | None = None, url: str | None = None,
+             retriever: str = "hybrid", corpus_dir: Path = ROOT / "corpus", baseline: bool = True,
+             progress: bool = True) -> dict:
+    """Everything the report shows, as one JSON-able dict."""
+    questions = load_questions(questions_file)
+    corpus = {r.id: r for d in ingest_corpus(corpus_dir) for r in d.records}
+    targets = []
+    embedder = None
+    if url:
+        targets.append(HttpTarget(url))
+    else:
+        ix = load_index(index_dir)
+        embedder = ix.embedder
+        names = RETRIEVERS if retriever == "all" else (retriever,)
+        targets += [IndexTarget(ix, name) for name in names]
+    if baseline:
+        targets.append(TutorialBaseline(corpus_dir, embedder or make_embedder()))
+    labels = {rid: citation_label(r, "en") for rid, r in corpus.items()}
+    results = {}
+    for target in targets:
+        start = time.perf_counter()
+        outcomes = run_target(target, questions, progress)
+        scores = score(questions, outcomes, corpus)
+        results[target.name] = {
+            "scores": scores,
+            "failures": failures(questions, outcomes, labels),
+            "hit_curves": {lang: hit_curve(questions, outcomes, lang) for lang in ("zh", "en")},
+            "seconds": time.perf_counter() - start,
+        }
+    main = "hybrid" if "hybrid" in results else next(n for n in results if n != "baseline")
+    report = {
+        "generated": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "questions_file": str(questions_file),
+        "questions": len(questions),
+        "main": main,
+        "targets": results,
+        "gate": check_gate(results[main]["scores"]),
+    }
+    if "baseline" in results:
+        ours, base = results[main]["scores"], results["baseline"]["scores"]
+        report["baseline_comparison"] = {
+            group: {m: {"ours": ours_block.get(m), "baseline": base_block.get(m),
+                        "ratio": (ours_block[m] / base_block[m]) if base_block.get(m) else None}
+                    for m in ("Hit@1", "Hit@3", "Hit@5", "MRR@10", "nDCG@10", "Recall@5", "first citation gold")
+                    if m in ours_block}
+            for group, ours_block, base_block in (
+                [("overall", ours["overall"], base["overall"])]
+                + [(lang, ours["by_language"][lang], base["by_language"][lang]) for lang in ours["by_language"]])
+        }
+    return report

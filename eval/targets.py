@@ -1,0 +1,117 @@
+"""What the harness asks: the system in-process, a running service over HTTP, or the
+baseline a LangChain tutorial would build. Each returns the same typed outcome."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import httpx
+import numpy as np
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from index import Index
+from ingest import Record, ingest_corpus, read_report
+from service import Answerer
+
+DEPTH = 10  # citations asked for, for the ranking metrics
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    doc_id: str
+    kind: str
+    paragraph: int | None
+    text: str | None  # None where the target shows no single record's text (baseline)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question_id: str
+    citations: tuple[Citation, ...]  # best first
+    answered: bool | None  # None: the target does not decide (baseline)
+    answer: str | None
+    took_ms: float
+    chunk_hits: tuple[frozenset[str], ...] = ()  # baseline: the records each ranked chunk covers
+
+
+class IndexTarget:
+    """The system in-process: the same Answerer the service runs."""
+
+    def __init__(self, index: Index, retriever: str) -> None:
+        self.answerer = Answerer(index)
+        self.retriever = retriever
+        self.name = retriever
+
+    def ask(self, qid: str, question: str) -> Outcome:
+        start = time.perf_counter()
+        a = self.answerer.ask(question, top_k=DEPTH, retriever=self.retriever)
+        took = (time.perf_counter() - start) * 1000
+        cites = tuple(Citation(h.record.id, h.record.doc_id, h.record.kind, h.record.paragraph, h.record.text)
+                      for h in a.hits)
+        return Outcome(qid, cites, a.answered, a.answer, took)
+
+
+class HttpTarget:
+    """A running `unqa serve`, through its public /ask contract."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.client = httpx.Client(timeout=60)
+        self.name = "service"
+
+    def ask(self, qid: str, question: str) -> Outcome:
+        start = time.perf_counter()
+        res = self.client.post(self.url + "/ask", json={"question": question, "top_k": DEPTH})
+        took = (time.perf_counter() - start) * 1000
+        res.raise_for_status()
+        data = res.json()
+        cites = tuple(Citation(c["id"], c["doc_id"], c["kind"], c["paragraph"], c["text"]) for c in data["citations"])
+        return Outcome(qid, cites, data["answered"], data["answer"], took)
+
+
+class TutorialBaseline:
+    """What a typical LangChain tutorial builds: RecursiveCharacterTextSplitter with its defaults
+    over the raw text files (no paragraph structure), the same embedder, a flat FAISS index,
+    top-k by cosine. Chunks are mapped back to the records they overlap only for scoring."""
+
+    name = "baseline"
+
+    def __init__(self, corpus_dir: Path, embedder) -> None:
+        self.embedder = embedder
+        splitter = RecursiveCharacterTextSplitter(add_start_index=True)  # the defaults: 4000 chars, 200 overlap
+        self.chunks: list[tuple[str, list[Record]]] = []
+        for doc in ingest_corpus(corpus_dir):
+            raw = read_report(Path(corpus_dir) / doc.meta.file)
+            records = sorted(doc.records, key=lambda r: r.line)
+            for chunk in splitter.create_documents([raw]):
+                start = chunk.metadata["start_index"]
+                first = raw.count("\n", 0, start) + 1
+                last = first + chunk.page_content.count("\n")
+                covered = [r for i, r in enumerate(records)
+                           if r.line <= last and (records[i + 1].line - 1 if i + 1 < len(records) else 10**9) >= first]
+                self.chunks.append((chunk.page_content, covered))
+        vectors = embedder.embed_passages([c for c, _ in self.chunks])
+        self.index = faiss.IndexFlatIP(vectors.shape[1])
+        self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def ask(self, qid: str, question: str) -> Outcome:
+        start = time.perf_counter()
+        q = self.embedder.embed_queries([question])
+        _, ids = self.index.search(q, min(DEPTH, self.index.ntotal))
+        took = (time.perf_counter() - start) * 1000
+        ranked: list[Citation] = []
+        seen: set[str] = set()
+        chunk_hits = []
+        for i in ids[0]:
+            if i < 0:
+                continue
+            covered = self.chunks[i][1]
+            chunk_hits.append(frozenset(r.id for r in covered))
+            for r in covered:  # a reader of the chunk meets its records in document order
+                if r.id not in seen:
+                    seen.add(r.id)
+                    ranked.append(Citation(r.id, r.doc_id, r.kind, r.paragraph, None))
+        return Outcome(qid, tuple(ranked[:DEPTH]), None, None, took, tuple(chunk_hits))
