@@ -155,10 +155,12 @@ def eval_cmd(
         _fail("--retriever applies to an in-process index; a service answers with its own retriever")
     settings = Settings()
     with _errors():
-        if not url:
-            from index.store import current_version
+        if not url:  # like `unqa serve`: build the index of the bundled corpus when there is none
+            from rich.console import Console
 
-            current_version(index_dir or settings.index_dir)  # a clear error when there is no index
+            from service.cli import ensure_index
+
+            ensure_index(settings.corpus_dir, index_dir or settings.index_dir, settings.embedder, Console(stderr=True))
         ok = run_eval_command(questions or DEFAULT_QUESTIONS, None if url else (index_dir or settings.index_dir), url,
                               retriever, out, baseline, gate, settings.corpus_dir)
     if not ok:
