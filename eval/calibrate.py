@@ -13,8 +13,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from index import build_index, load_index, script_of
-from service.answering import Answerer, _record_script
+from index import build_index, load_index
+from service.answering import Answerer, is_cross_script
 
 from .questions import DEFAULT_QUESTIONS, load_questions
 
@@ -37,7 +37,7 @@ def main() -> None:
         for q in load_questions(args.questions):
             hits = ix.search(q.question, top_k=5)
             top = hits[0]
-            relation = "cross" if script_of(q.question) != _record_script(top) else "same"
+            relation = "cross" if is_cross_script(q.question, top.record) else "same"
             flagged = bool(answerer.unknown_identifiers(q.question))
             groups[relation].append((top.dense_score or 0.0, q.answerable, q.id, flagged))
     n_answerable = sum(1 for rows in groups.values() for r in rows if r[1])

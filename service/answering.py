@@ -14,6 +14,8 @@ import numpy as np
 
 from index import Hit, Index, script_of
 from index.citations import citation_label
+from index.search import LANGUAGE_SCRIPT
+from ingest import Record
 
 ANSWER_FROM_TOP = 3  # sentences are picked from this many best records
 SECOND_SENTENCE_MARGIN = 0.02  # a second sentence joins when it scores this close to the best
@@ -104,8 +106,7 @@ class Answerer:
     def relevant(self, question: str, top: Hit, qv: np.ndarray) -> bool:
         if self.unknown_identifiers(question):
             return False
-        cross = script_of(question) != _record_script(top)
-        threshold = MIN_DENSE_CROSS_SCRIPT if cross else MIN_DENSE_SAME_SCRIPT
+        threshold = MIN_DENSE_CROSS_SCRIPT if is_cross_script(question, top.record) else MIN_DENSE_SAME_SCRIPT
         dense = top.dense_score if top.dense_score is not None else self.index.record_dense_score(top.record_index, qv)
         return dense >= threshold
 
@@ -152,7 +153,6 @@ class Answerer:
         return answer, tuple(spans)
 
 
-def _record_script(hit: Hit) -> str:
-    from index.search import LANGUAGE_SCRIPT
-
-    return LANGUAGE_SCRIPT.get(hit.record.language, "latin")
+def is_cross_script(question: str, record: Record) -> bool:
+    """An English question about a Chinese report, say: scored with the cross-script threshold."""
+    return script_of(question) != LANGUAGE_SCRIPT.get(record.language, "latin")
