@@ -138,12 +138,15 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
     `admin_token` enables POST /admin/reload (off without it); `cors_origins` opens CORS to
     those origins only (closed without them)."""
     metrics = Metrics()
-    state: dict = {"answerer": None, "error": None}
+    state: dict = {"answerer": Answerer(index) if index is not None else None, "error": None}
     reload_lock = threading.Lock()
 
     def load() -> None:
+        if state["answerer"] is not None:
+            metrics.records.set(len(state["answerer"].index.records))
+            return
         try:
-            ix = index or load_index(index_dir, corpus_dir=corpus_dir)
+            ix = load_index(index_dir, corpus_dir=corpus_dir)
             answerer = Answerer(ix)
             answerer.ask("warm-up 预热", top_k=1)  # first-use costs are paid here, not by the first user
             metrics.records.set(len(ix.records))

@@ -1,7 +1,7 @@
 """The HTTP contract: request and response bodies (other tools depend on these names)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from ingest import DocumentMeta
 
@@ -14,9 +14,19 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: StrictStr = Field(..., max_length=MAX_QUESTION_CHARS,
-                                description=f"The question, in any UN language; at most {MAX_QUESTION_CHARS} characters.")
-    top_k: StrictInt = Field(5, ge=1, le=MAX_TOP_K, description="How many citations to return.")
+                                description=f"The question, in any UN language; at most {MAX_QUESTION_CHARS} characters.",
+                                # declared for clients; enforced by the validator below with a clearer message
+                                json_schema_extra={"minLength": 1, "pattern": r"\S"})
+    top_k: int = Field(5, ge=1, le=MAX_TOP_K, description="How many citations to return.")
     documents: list[StrictStr] | None = Field(None, max_length=100, description="Only search these doc_ids.")
+
+    @field_validator("top_k", mode="before")
+    @classmethod
+    def _a_number(cls, v):
+        # JSON's 5 and 5.0 are the same integer; "5" and true are not numbers
+        if isinstance(v, (str, bool)):
+            raise ValueError("must be a JSON number, not a string or a boolean")
+        return v
 
     @field_validator("question")
     @classmethod
