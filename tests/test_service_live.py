@@ -83,3 +83,19 @@ def test_serve_refuses_a_corrupt_index(built_index, tmp_path):
     )
     assert proc.returncode == 2
     assert "dense.faiss is truncated or corrupt" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_short_load_run_has_no_errors(live_server):
+    """A few seconds of the load script (python -m service.load) against the real server."""
+    import asyncio
+
+    from service.load import load_questions, report, rss_mb, run_load
+
+    pid = live_server["process"].pid
+    questions = load_questions(ROOT / "eval" / "questions.yaml")
+    before = rss_mb(pid)
+    tally, took = asyncio.run(run_load(live_server["url"], 8, 4.0, 0.2, questions))
+    r = report(tally, took, before, rss_mb(pid))
+    assert r["valid_requests"] > 20 and r["bad_requests"] > 0
+    assert r["errors"] == 0, r["error_samples"]
+    assert r["bad_not_4xx"] == 0
