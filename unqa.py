@@ -108,6 +108,8 @@ def serve(
     port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000)."),
     index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="The index to serve."),
     corpus_dir: Optional[Path] = typer.Option(None, "--corpus-dir", help="The corpus the index is built from."),
+    build: bool = typer.Option(True, "--build/--no-build",
+                               help="Build the index when missing or stale (default), or serve the index as it is."),
 ) -> None:
     """Serve the web page and HTTP API; builds the index first if there is none."""
     from service.cli import run_serve
@@ -116,7 +118,8 @@ def serve(
     with _errors():
         token = settings.admin_token.get_secret_value() if settings.admin_token else None
         run_serve(host or settings.host, port or settings.port, index_dir or settings.index_dir,
-                  corpus_dir or settings.corpus_dir, settings.embedder, token or None, settings.cors_origins or None)
+                  corpus_dir or settings.corpus_dir, settings.embedder, token or None, settings.cors_origins or None,
+                  build)
 
 
 @app.command()

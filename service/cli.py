@@ -13,8 +13,13 @@ from index.store import current_version, read_verified_manifest
 from .answering import Answerer
 
 
-def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Console) -> None:
-    """Build the index when there is none or the corpus changed; refuse a damaged one."""
+def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Console, build: bool = True) -> None:
+    """Build the index when there is none or the corpus changed; refuse a damaged one.
+
+    With build=False the index is only verified (files and format), whatever corpus it holds."""
+    if not build:
+        read_verified_manifest(current_version(index_dir))
+        return
     digest = corpus_hash(corpus_dir)
     try:
         read_verified_manifest(current_version(index_dir), expect_corpus_hash=digest)
@@ -30,14 +35,15 @@ def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Cons
 
 
 def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder: str,
-              admin_token: str | None = None, cors_origins: list[str] | None = None) -> None:
+              admin_token: str | None = None, cors_origins: list[str] | None = None, build: bool = True) -> None:
     import uvicorn
 
     from .app import create_app
 
     console = Console(stderr=True)
-    ensure_index(corpus_dir, index_dir, embedder, console)
-    app = create_app(index_dir=index_dir, corpus_dir=corpus_dir, admin_token=admin_token, cors_origins=cors_origins)
+    ensure_index(corpus_dir, index_dir, embedder, console, build)
+    app = create_app(index_dir=index_dir, corpus_dir=corpus_dir if build else None, admin_token=admin_token,
+                     cors_origins=cors_origins)
     if admin_token:
         console.print("POST /admin/reload is enabled (UNQA_ADMIN_TOKEN is set)")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False))

@@ -1,0 +1,165 @@
+"""Scale benchmark: synthetic corpora of 1 000 to 1 000 000 paragraphs served over real HTTP.
+
+    python -m service.scale [--sizes 1000 100000 1000000] [--seconds 15]
+
+Embedding a million paragraphs on 2 cores would take hours, so a synthetic corpus replicates
+the real records (new document ids, paragraph numbers 1..N per document) and moves their real
+part and sentence vectors by a random offset per synthetic record; the lexical index is built for
+real over the replicated texts. The index is written with the same store code as `unqa index`,
+so `unqa serve` loads and verifies it like any other. For each size: build time, size on
+disk, service start-up time and resident memory, /ask p50/p95 with one client and requests/s
+with 8, and the approximate index's recall@10 against exact search.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import faiss
+import httpx
+import numpy as np
+
+from index import load_index
+from index.dense import build_dense, index_type, search_dense
+from index.lexical import LexicalIndex, Tokenizer
+from index.store import FORMAT_VERSION, IndexManifest, commit_build, new_build_dir
+
+from .bench import free_port, one_client, wait_ready
+from .load import load_questions, rss_mb, run_load
+
+ROOT = Path(__file__).resolve().parent.parent
+PER_DOCUMENT = 1000
+
+
+def perturb(vectors: np.ndarray, owners: np.ndarray, offsets: np.ndarray, rng: np.random.Generator,
+            sigma: float = 0.3) -> np.ndarray:
+    """Real vectors moved by their synthetic record's own offset, plus a little noise of their own:
+    a synthetic record is a new point near its original, and its parts and sentences stay together."""
+    noisy = vectors + offsets[owners] + rng.normal(0, sigma / np.sqrt(vectors.shape[1]), vectors.shape).astype(np.float32)
+    return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+
+
+def build_synthetic(real_dir: Path, n: int, out_dir: Path, seed: int = 11) -> dict:
+    """Write an index of n synthetic records next to nothing else; returns timings."""
+    start = time.perf_counter()
+    real = load_index(real_dir)
+    rng = np.random.default_rng(seed)
+    parents = rng.integers(0, len(real.records), n)
+    records, metas = [], []
+    for i, p in enumerate(parents):
+        doc, k = divmod(i, PER_DOCUMENT)
+        src = real.records[int(p)]
+        doc_id = f"synth-{doc:05d}"
+        if k == 0:
+            metas.append({"doc_id": doc_id, "file": f"{doc_id}.txt", "symbol": None,
+                          "title": f"Synthetic report {doc}", "language": src.language})
+        records.append(replace(src, id=f"{doc_id}:p{k + 1}", doc_id=doc_id, symbol=None,
+                               title=f"Synthetic report {doc}", kind="paragraph", paragraph=k + 1, order=k))
+    unit_vecs_real = real.dense.reconstruct_n(0, real.dense.ntotal)
+    sent_vecs_real = real.sentences.reconstruct_n(0, real.sentences.ntotal)
+    real_units = [np.flatnonzero(real.unit_records == r) for r in range(len(real.records))]
+    real_sents = [np.array(real.sentence_ids(r), dtype=np.int64) for r in range(len(real.records))]
+    unit_src = np.concatenate([real_units[p] for p in parents])
+    unit_rec = np.concatenate([np.full(len(real_units[p]), i) for i, p in enumerate(parents)])
+    sent_src = np.concatenate([real_sents[p] for p in parents])
+    spans = np.concatenate([real.sentence_spans[real_sents[p]] for p in parents]).copy()
+    spans[:, 0] = np.concatenate([np.full(len(real_sents[p]), i) for i, p in enumerate(parents)])
+    build_dir = new_build_dir(out_dir)
+    t = time.perf_counter()
+    offsets = rng.normal(0, 0.8 / np.sqrt(real.manifest.dim), (n, real.manifest.dim)).astype(np.float32)
+    dense = build_dense(perturb(unit_vecs_real[unit_src], unit_rec, offsets, rng))
+    faiss.write_index(dense, str(build_dir / "dense.faiss"))
+    sentences = build_dense(perturb(sent_vecs_real[sent_src], spans[:, 0], offsets, rng))
+    faiss.write_index(sentences, str(build_dir / "sentences.faiss"))
+    del sentences
+    dense_s = time.perf_counter() - t
+    np.save(build_dir / "unit_records.npy", unit_rec.astype(np.int64))
+    np.save(build_dir / "sentences.npy", spans.astype(np.int64))
+    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
+        fh.writelines(r.to_json() + "\n" for r in records)
+    (build_dir / "documents.json").write_text(json.dumps(metas, ensure_ascii=False), encoding="utf-8")
+    plain = [json.loads(line)["plain"] for line in (real.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+    tokenizer = Tokenizer(real.manifest.lexical_tokenizer)
+    tokens = [tokenizer(t, characters=True) or [""] for t in plain]  # tokenized once per real part
+    t = time.perf_counter()
+    import bm25s
+
+    bm25 = bm25s.BM25()
+    bm25.index([tokens[u] for u in unit_src], show_progress=False)
+    LexicalIndex(bm25, tokenizer).save(build_dir / "lexical")
+    lexical_s = time.perf_counter() - t
+    with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"record": int(r), "text": plain[u], "plain": plain[u]}, ensure_ascii=False) + "\n"
+                      for r, u in zip(unit_rec, unit_src))
+    manifest = IndexManifest(
+        format_version=FORMAT_VERSION, embedder=real.manifest.embedder, dim=real.manifest.dim, record_count=n,
+        unit_count=dense.ntotal, sentence_count=len(spans), corpus_hash=f"synthetic-{n}-{seed}",
+        dense_type=index_type(dense), lexical_tokenizer=real.manifest.lexical_tokenizer, context=real.manifest.context,
+        retriever=real.manifest.retriever, built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        documents=[m["doc_id"] for m in metas])
+    version = commit_build(out_dir, build_dir, manifest)
+    size = sum(f.stat().st_size for f in version.rglob("*") if f.is_file())
+    return {"build_s": time.perf_counter() - start, "dense_build_s": dense_s, "lexical_build_s": lexical_s,
+            "disk_mb": size / 2**20, "dense_type": manifest.dense_type, "units": manifest.unit_count,
+            "sentences": manifest.sentence_count}
+
+
+def recall_at_10(index_dir: Path, queries: np.ndarray) -> float | None:
+    """Approximate vs exact top-10 over the synthetic part vectors (None when already exact)."""
+    version = index_dir / (index_dir / "CURRENT").read_text().strip()
+    approx = faiss.read_index(str(version / "dense.faiss"))
+    if not isinstance(approx, faiss.IndexHNSW):
+        return None
+    exact = faiss.IndexFlatIP(approx.d)
+    exact.add(approx.reconstruct_n(0, approx.ntotal))
+    _, a = search_dense(approx, queries, 10)
+    _, e = exact.search(queries, 10)
+    return float(np.mean([len(set(x) & set(y)) / 10 for x, y in zip(a, e)]))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000, 1_000_000])
+    p.add_argument("--real-index", type=Path, default=ROOT / "data" / "index")
+    p.add_argument("--seconds", type=float, default=15)
+    p.add_argument("--out", type=Path, help="write the figures as JSON here")
+    args = p.parse_args()
+    questions = load_questions(ROOT / "eval" / "questions.yaml")
+    real = load_index(args.real_index)
+    queries = np.vstack([real.embed_query(q) for q in questions[:100]])
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            index_dir = Path(tmp) / "index"
+            built = build_synthetic(args.real_index, n, index_dir)
+            recall = recall_at_10(index_dir, queries)
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir),
+                                     "--no-build"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                startup = wait_ready(url, proc, timeout=1800)
+                rss = rss_mb(proc.pid)
+                lat = one_client(url, questions[:50], 1)
+                tally, took = asyncio.run(run_load(url, 8, args.seconds, 0.0, questions))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=60)
+        row = {"n": n, **built, "startup_s": startup, "rss_mb": rss, "recall@10": recall,
+               "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
+               "rps_8_clients": tally.valid / took, "errors": tally.errors}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    if args.out:
+        args.out.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
