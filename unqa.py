@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 from pydantic import SecretStr
@@ -83,23 +83,32 @@ def index_cmd(
         )
 
 
+# options shared by `search` and `ask`
+Question = Annotated[str, typer.Argument(help="The question, in any UN language.")]
+TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, max=50, help="How many citations.")]
+Documents = Annotated[Optional[str], typer.Option("--documents", "-d", help="Comma-separated doc_ids to search.")]
+IndexDir = Annotated[Optional[Path], typer.Option("--index-dir", help="The index to use (default data/index).")]
+
+
+def _doc_list(documents: str | None) -> list[str] | None:
+    return [d.strip() for d in documents.split(",")] if documents else None
+
+
 @app.command()
 def search(
-    question: str = typer.Argument(..., help="The question, in any UN language."),
-    top_k: int = typer.Option(5, "--top-k", "-k", min=1, max=50, help="How many citations."),
-    documents: Optional[str] = typer.Option(None, "--documents", "-d", help="Comma-separated doc_ids to search."),
+    question: Question,
+    top_k: TopK = 5,
+    documents: Documents = None,
     retriever: Optional[str] = typer.Option(None, "--retriever", help="dense | lexical | hybrid"),
-    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="The index to search."),
+    index_dir: IndexDir = None,
 ) -> None:
     """Print the paragraphs that best answer a question, ranked, with their citations."""
     from index.cli import run_search
 
     settings = Settings()
     with _errors():
-        run_search(
-            question, top_k, [d.strip() for d in documents.split(",")] if documents else None,
-            retriever or settings.retriever, index_dir or settings.index_dir,
-        )
+        run_search(question, top_k, _doc_list(documents), retriever or settings.retriever,
+                   index_dir or settings.index_dir)
 
 
 @app.command()
@@ -123,12 +132,7 @@ def serve(
 
 
 @app.command()
-def ask(
-    question: str = typer.Argument(..., help="The question, in any UN language."),
-    top_k: int = typer.Option(5, "--top-k", "-k", min=1, max=50, help="How many citations."),
-    documents: Optional[str] = typer.Option(None, "--documents", "-d", help="Comma-separated doc_ids to search."),
-    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="The index to ask."),
-) -> None:
+def ask(question: Question, top_k: TopK = 5, documents: Documents = None, index_dir: IndexDir = None) -> None:
     """Answer a question in the terminal, with its citations."""
     from service.cli import run_ask
 
@@ -136,8 +140,7 @@ def ask(
         _fail("the question is empty")
     settings = Settings()
     with _errors():
-        run_ask(question, top_k, [d.strip() for d in documents.split(",")] if documents else None,
-                index_dir or settings.index_dir)
+        run_ask(question, top_k, _doc_list(documents), index_dir or settings.index_dir)
 
 
 @app.command("eval")

@@ -71,38 +71,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(built_index, tmp_path_factory):
-    """A real `unqa serve` process on a loopback port."""
-    import shutil
+def start_serve(index_dir, *args: str, log=None, env=None):
+    """A real `python -m service` process on a free loopback port: (process, url)."""
     import subprocess
     import sys
+
+    port = free_port()
+    out = open(log, "w") if log else subprocess.DEVNULL
+    proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir), *args],
+                            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    if log:
+        out.close()
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_healthy(url: str, proc, timeout: float = 60) -> list[int]:
+    """Poll /health until 200; the statuses seen on the way (connection refusals are not counted)."""
     import time
 
     import httpx
 
-    index_dir = tmp_path_factory.mktemp("served") / "index"
-    shutil.copytree(built_index, index_dir)
-    port = free_port()
-    log = tmp_path_factory.mktemp("logs") / "serve.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    statuses = []
-    deadline = time.monotonic() + 60
+    statuses: list[int] = []
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             statuses.append(httpx.get(url + "/health", timeout=2).status_code)
             if statuses[-1] == 200:
-                break
+                return statuses
         except httpx.TransportError:
             pass
-        assert proc.poll() is None, log.read_text()
+        assert proc.poll() is None, "the server exited"
         time.sleep(0.02)
-    assert statuses and statuses[-1] == 200, log.read_text()
+    raise AssertionError(f"the server did not become ready: {statuses[-5:]}")
+
+
+@pytest.fixture(scope="session")
+def live_server(built_index, tmp_path_factory):
+    """A real `unqa serve` process on a loopback port."""
+    import shutil
+
+    index_dir = tmp_path_factory.mktemp("served") / "index"
+    shutil.copytree(built_index, index_dir)
+    log = tmp_path_factory.mktemp("logs") / "serve.log"
+    proc, url = start_serve(index_dir, log=log)
+    statuses = wait_healthy(url, proc)
     yield {"url": url, "process": proc, "health_statuses": statuses, "log": log}
     proc.terminate()
     proc.wait(timeout=20)

@@ -104,27 +104,15 @@ def test_short_load_run_has_no_errors(live_server):
 def test_serve_no_build_serves_the_index_as_it_is(built_index, tmp_path):
     """--no-build never reads the corpus nor rebuilds: here the corpus folder does not even exist."""
     import shutil
-    import time
 
-    from conftest import free_port
+    from conftest import start_serve, wait_healthy
 
     index_dir = tmp_path / "index"
     shutil.copytree(built_index, index_dir)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir), "--no-build",
-         "--corpus-dir", str(tmp_path / "no-corpus-here")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    proc, url = start_serve(index_dir, "--no-build", "--corpus-dir", str(tmp_path / "no-corpus-here"))
     try:
-        for _ in range(400):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        assert httpx.get(f"http://127.0.0.1:{port}/health").json()["records"] == 85
+        wait_healthy(url, proc)
+        assert httpx.get(url + "/health").json()["records"] == 85
         assert sorted(p.name for p in index_dir.iterdir() if p.name.startswith("v-")) == \
             sorted(p.name for p in built_index.iterdir() if p.name.startswith("v-"))
     finally:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import CORPUS, ROOT, free_port
+from conftest import CORPUS, ROOT, start_serve, wait_healthy
 
 from index.store import current_version
 from service import create_app
@@ -44,20 +44,9 @@ def admin_server(built_index, tmp_path_factory):
     """`unqa serve` with UNQA_ADMIN_TOKEN set, over its own copy of the index."""
     index_dir = tmp_path_factory.mktemp("admin") / "index"
     shutil.copytree(built_index, index_dir)
-    port = free_port()
     log = tmp_path_factory.mktemp("admin-logs") / "serve.log"
-    env = {**os.environ, "UNQA_ADMIN_TOKEN": TOKEN}
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir)],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
+    proc, url = start_serve(index_dir, log=log, env={**os.environ, "UNQA_ADMIN_TOKEN": TOKEN})
+    wait_healthy(url, proc)
     yield {"url": url, "index_dir": index_dir, "log": log, "process": proc}
     proc.terminate()
     proc.wait(timeout=20)
