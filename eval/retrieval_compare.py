@@ -65,12 +65,10 @@ def run(corpus: str, questions_file: str) -> None:
             glossary = ix.glossary
             for expand in (False, True):
                 ix.glossary = glossary if expand else Glossary((), (), ())
-                qvecs = {q.id: ix.embed_query(q.question) for q in questions}
                 tag = f"context={context} expand={'yes' if expand else 'no'}"
                 for scoring in ("block", "max", "mean"):
                     rows.append((f"{tag} dense scoring={scoring}",
-                                 evaluate(ix, questions, retriever="dense", dense_scoring=scoring,
-                                          query_vector=None)))
+                                 evaluate(ix, questions, retriever="dense", dense_scoring=scoring)))
                 if context != "none":
                     continue
                 plain = [json.loads(line)["plain"]

@@ -23,7 +23,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import faiss
-import httpx
 import numpy as np
 
 from index import load_index
