@@ -30,8 +30,9 @@ from .search import load_index, script_of
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as fh:
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process (this one by default), in MB."""
+    with open(f"/proc/{pid}/status") as fh:
         for line in fh:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024

@@ -24,6 +24,8 @@ import httpx
 import numpy as np
 import yaml
 
+from index.bench import rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BAD_REQUESTS = [
@@ -44,14 +46,6 @@ class Tally:
     bad: int = 0
     bad_not_4xx: int = 0
     error_samples: list[str] = field(default_factory=list)
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def client(url: str, questions: list[str], bad_share: float, stop: float, tally: Tally, seed: int) -> None:

@@ -63,12 +63,7 @@ def client(loaded_index):
         yield c
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from service.bench import free_port  # noqa: E402  (one helper for the scripts and the tests)
 
 
 def start_serve(index_dir, *args: str, log=None, env=None):
