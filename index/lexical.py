@@ -135,18 +135,26 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every unit (0 where no query token occurs)."""
-        tokens, contributions = self.token_scores(query)
-        return contributions.sum(axis=0) if tokens else np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
+        scores = np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
+        for ids, values in self.postings(query)[1]:
+            np.add.at(scores, ids, values)
+        return scores
 
-    def token_scores(self, query: str) -> tuple[list[str], np.ndarray]:
-        """The query's tokens found in the index, and each one's BM25 contribution to every unit."""
+    def postings(self, query: str) -> tuple[list[str], list[tuple[np.ndarray, np.ndarray]]]:
+        """The query's tokens found in the index, and for each the units it occurs in with its BM25
+        contribution there: read straight from the index's sparse columns, so a question costs
+        what its words' postings cost, not a pass over every unit."""
+        data, indices, indptr = (self.bm25.scores[k] for k in ("data", "indices", "indptr"))
         for tokens in (self.tokenizer(query), self.tokenizer.characters(query)):
             known = [t for t in dict.fromkeys(tokens) if t in self.bm25.vocab_dict]
-            if known:
-                rows = np.vstack([self.bm25.get_scores_from_ids([self.bm25.vocab_dict[t]]) for t in known])
-                if rows.max() > 0:
-                    return known, rows.astype(np.float32)
-        return [], np.zeros((0, self.bm25.scores["num_docs"]), dtype=np.float32)
+            columns = []
+            for t in known:
+                i = self.bm25.vocab_dict[t]
+                start, end = int(indptr[i]), int(indptr[i + 1])
+                columns.append((indices[start:end].astype(np.int64), data[start:end].astype(np.float32)))
+            if any(len(v) and v.max() > 0 for _, v in columns):
+                return known, columns
+        return [], []
 
     def save(self, folder: Path) -> None:
         self.bm25.save(str(folder), show_progress=False)

@@ -70,6 +70,18 @@ class Hit:
     record_index: int
 
 
+class _Groups:
+    """Members of each group, in order: group g holds order[starts[g]:starts[g + 1]]."""
+
+    def __init__(self, group_of: np.ndarray, groups: int) -> None:
+        group_of = np.asarray(group_of, dtype=np.int64)
+        self.order = np.argsort(group_of, kind="stable")
+        self.starts = np.searchsorted(group_of[self.order], np.arange(groups + 1))
+
+    def __getitem__(self, group: int) -> np.ndarray:
+        return self.order[self.starts[group]:self.starts[group + 1]]
+
+
 class Index:
     def __init__(self, version: Path, manifest: IndexManifest, records: list[Record], embedder: Embedder,
                  dense: faiss.Index, sentences: faiss.Index, unit_records: np.ndarray,
@@ -88,15 +100,18 @@ class Index:
         self.documents = {d.doc_id: d for d in documents}
         self.doc_ids = sorted({r.doc_id for r in records})
         self.languages = sorted({r.language for r in records})
-        self._record_doc = np.array([self.doc_ids.index(r.doc_id) for r in records], dtype=np.int64)
+        self._doc_pos = {d: i for i, d in enumerate(self.doc_ids)}
+        self._record_doc = np.array([self._doc_pos[r.doc_id] for r in records], dtype=np.int64)
         self._record_script = np.array([LANGUAGE_SCRIPT.get(r.language, "latin") for r in records])
         self._unit_doc = self._record_doc[unit_records]
         self._title_tokens = [set(lexical.tokenizer(self.documents[d].title)) if d in self.documents else set()
                               for d in self.doc_ids]
         self._query_texts = lru_cache(maxsize=1024)(self._expanded)  # one request asks for it several times
-        self._sentences_by_record: dict[int, list[int]] = {}
-        for i, (rec, _, _) in enumerate(sentence_spans):
-            self._sentences_by_record.setdefault(int(rec), []).append(i)
+        # lookups by record, document and id without a pass over the corpus (a million records)
+        self._units_of = _Groups(unit_records, len(records))
+        self._sentences_of = _Groups(sentence_spans[:, 0], len(records))
+        self._records_of = _Groups(self._record_doc, len(self.doc_ids))
+        self._record_index = {r.id: i for i, r in enumerate(records)}
 
     # ------------------------------------------------------------------ loading
 
@@ -153,11 +168,21 @@ class Index:
     def allowed_records(self, documents: list[str] | None) -> np.ndarray | None:
         if documents is None:
             return None
-        unknown = [d for d in documents if d not in self.doc_ids]
+        unknown = [d for d in documents if d not in self._doc_pos]
         if unknown:
             raise SearchError(f"unknown document(s): {', '.join(map(str, unknown))}")
-        wanted = [self.doc_ids.index(d) for d in documents]
-        return np.flatnonzero(np.isin(self._record_doc, wanted))
+        picked = [self._records_of[self._doc_pos[d]] for d in dict.fromkeys(documents)]
+        return np.sort(np.concatenate(picked)) if picked else np.zeros(0, dtype=np.int64)
+
+    def records_of(self, doc_id: str) -> list[Record]:
+        """A document's records in reading order (empty for an unknown document)."""
+        if doc_id not in self._doc_pos:
+            return []
+        return [self.records[i] for i in self._records_of[self._doc_pos[doc_id]]]
+
+    def record_by_id(self, record_id: str) -> Record | None:
+        i = self._record_index.get(record_id)
+        return None if i is None else self.records[i]
 
     def search(self, question: str, top_k: int = 5, documents: list[str] | None = None,
                retriever: str | None = None, query_vector: np.ndarray | None = None,
@@ -222,25 +247,37 @@ class Index:
         return out
 
     def _lexical_scores(self, text: str, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
-        tokens, contributions = self.lexical.token_scores(text)
-        per_record = np.zeros(len(self.records), dtype=np.float32)
+        tokens, postings = self.lexical.postings(text)
         if not tokens:
             return {}
         in_title = np.array([[t in title for t in tokens] for title in self._title_tokens])  # docs x tokens
-        per_unit = (contributions * ~in_title[self._unit_doc].T).sum(axis=0)
-        np.maximum.at(per_record, self.unit_records, per_unit)  # a record scores as its best part
-        title_share = in_title.mean(axis=1)[self._record_doc]
-        per_record += TITLE_BONUS * per_record.max() * title_share
+        units, values = [], []
+        for k, (ids, scores) in enumerate(postings):
+            keep = ~in_title[self._unit_doc[ids], k]
+            units.append(ids[keep])
+            values.append(scores[keep])
+        hit_units = np.concatenate(units)
+        per_unit = np.bincount(hit_units, weights=np.concatenate(values), minlength=len(self.unit_records))
+        touched = np.unique(hit_units)
+        per_record = np.zeros(len(self.records), dtype=np.float32)
+        np.maximum.at(per_record, self.unit_records[touched], per_unit[touched].astype(np.float32))
+        if in_title.any():  # a record scores as its best part, plus its document's title share
+            per_record += TITLE_BONUS * per_record.max() * in_title.mean(axis=1)[self._record_doc].astype(np.float32)
         return self._top(per_record, depth, allowed)
 
     @staticmethod
     def _top(scores: np.ndarray, depth: int, allowed: np.ndarray | None) -> dict[int, float]:
+        """The `depth` best positive scores, ties by record order (a partial sort: a million records)."""
         if allowed is not None:
             mask = np.zeros(len(scores), dtype=bool)
             mask[allowed] = True
             scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores, kind="stable")[:depth]
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+        top = np.flatnonzero(scores > 0)
+        if len(top) > depth:
+            kth = np.partition(scores[top], len(top) - depth)[len(top) - depth]
+            top = top[scores[top] >= kth]
+        top = top[np.lexsort((top, -scores[top]))][:depth]
+        return {int(i): float(scores[i]) for i in top}
 
     @staticmethod
     def _fuse(signals: tuple[dict[int, float], ...], cross: np.ndarray,
@@ -261,13 +298,13 @@ class Index:
 
     def record_dense_score(self, record_index: int, q: np.ndarray) -> float:
         """The dense score search would give this record (mean of best part and best sentence)."""
-        units = np.flatnonzero(self.unit_records == record_index)
+        units = self._units_of[record_index]
         block = max(float(self.dense.reconstruct(int(u)) @ q) for u in units)
         ids = self.sentence_ids(record_index)
         return (block + float((self.sentence_vectors(ids) @ q).max())) / 2 if ids else block
 
     def sentence_ids(self, record_index: int) -> list[int]:
-        return self._sentences_by_record.get(record_index, [])
+        return self._sentences_of[record_index].tolist()
 
     def sentence_vectors(self, ids: list[int]) -> np.ndarray:
         if not ids:

@@ -86,6 +86,7 @@ class Answerer:
     def __init__(self, index: Index) -> None:
         self.index = index
         self._corpus_text = "\n".join(r.text for r in index.records).lower()
+        self._mentions: dict[tuple, bool] = {}  # an entity is looked up in the corpus once
 
     def ask(self, question: str, top_k: int = 5, documents: list[str] | None = None,
             retriever: str | None = None) -> Answer:
@@ -119,7 +120,11 @@ class Answerer:
                           if not self._mentioned(entity)]
 
     def _mentioned(self, entity: dict[str, tuple[str, ...]]) -> bool:
-        return any(variant.lower() in self._corpus_text for variants in entity.values() for variant in variants)
+        key = tuple(sorted(entity.items()))
+        if key not in self._mentions:
+            self._mentions[key] = any(variant.lower() in self._corpus_text
+                                      for variants in entity.values() for variant in variants)
+        return self._mentions[key]
 
     def _extract(self, qv: np.ndarray, hits: list[Hit]) -> tuple[str, tuple[Span, ...]]:
         """The best sentence of the best records (a second one if nearly as good).

@@ -187,7 +187,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         return ix, ix.documents[doc_id]
 
     def info(ix: Index, doc_id: str) -> DocumentInfo:
-        records = [r for r in ix.records if r.doc_id == doc_id]
+        records = ix.records_of(doc_id)
         return DocumentInfo(**ix.documents[doc_id].model_dump(),
                             paragraphs=sum(r.kind == "paragraph" for r in records), records=len(records))
 
@@ -239,13 +239,13 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         ix, meta = find_document(doc_id)
         language = lang or meta.language
         return DocumentDetail(**info(ix, doc_id).model_dump(),
-                              contents=[_record_out(r, language) for r in ix.records if r.doc_id == doc_id])
+                              contents=[_record_out(r, language) for r in ix.records_of(doc_id)])
 
     @app.get("/documents/{doc_id}/paragraphs/{n}", response_model=ParagraphContext, responses={404: {}})
     def paragraph(doc_id: str = PathParam(..., pattern=DOC_ID_PATTERN), n: int = PathParam(..., ge=1, le=100000),
                   lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> ParagraphContext:
         ix, meta = find_document(doc_id)
-        paras = {r.paragraph: r for r in ix.records if r.doc_id == doc_id and r.kind == "paragraph"}
+        paras = {r.paragraph: r for r in ix.records_of(doc_id) if r.kind == "paragraph"}
         if n not in paras:
             raise HTTPException(404, detail=f"document '{doc_id}' has no paragraph {n} "
                                             f"(its paragraphs are 1 to {max(paras)})")
@@ -261,7 +261,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
                lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> RecordOut:
         """Any record by id: front matter, footnotes and annexes too."""
         ix = answerer().index
-        found = next((r for r in ix.records if r.id == record_id), None)
+        found = ix.record_by_id(record_id)
         if found is None:
             raise HTTPException(404, detail=f"unknown record '{record_id}'")
         return _record_out(found, lang or found.language)
