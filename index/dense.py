@@ -25,15 +25,18 @@ def choose_type(n: int, requested: str = "auto") -> str:
 
 def build_dense(vectors: np.ndarray, kind: str = "auto") -> faiss.Index:
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    dim = vectors.shape[1]
-    kind = choose_type(len(vectors), kind)
-    if kind == "flat":
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+    index = empty_dense(len(vectors), vectors.shape[1], kind)
     index.add(vectors)
+    return index
+
+
+def empty_dense(n: int, dim: int, kind: str = "auto") -> faiss.Index:
+    """The index `build_dense` would make for n vectors, to be filled in batches."""
+    if choose_type(n, kind) == "flat":
+        return faiss.IndexFlatIP(dim)
+    index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.hnsw.efSearch = HNSW_EF_SEARCH
     return index
 
 

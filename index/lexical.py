@@ -146,11 +146,13 @@ class LexicalIndex:
         what its words' postings cost, not a pass over every unit."""
         data, indices, indptr = (self.bm25.scores[k] for k in ("data", "indices", "indptr"))
         for tokens in (self.tokenizer(query), self.tokenizer.characters(query)):
-            known = [t for t in dict.fromkeys(tokens) if t in self.bm25.vocab_dict]
-            columns = []
-            for t in known:
-                i = self.bm25.vocab_dict[t]
+            known, columns = [], []
+            for t in dict.fromkeys(tokens):
+                i = self.bm25.vocab_dict.get(t)
+                if i is None or i + 1 >= len(indptr):  # unknown, or bm25s's empty-document token
+                    continue
                 start, end = int(indptr[i]), int(indptr[i + 1])
+                known.append(t)
                 columns.append((indices[start:end].astype(np.int64), data[start:end].astype(np.float32)))
             if any(len(v) and v.max() > 0 for _, v in columns):
                 return known, columns

@@ -15,18 +15,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import bm25s
 import faiss
 import numpy as np
+from tqdm import tqdm
 
 from index import load_index
-from index.dense import build_dense, index_type, search_dense
+from index.dense import empty_dense, index_type, search_dense
 from index.lexical import LexicalIndex, Tokenizer
 from index.store import FORMAT_VERSION, IndexManifest, commit_build, new_build_dir
 
@@ -37,6 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PER_DOCUMENT = 1000
 
 
+BATCH = 100_000  # vectors perturbed and added at a time: memory stays at the index plus one batch
+
+
 def perturb(vectors: np.ndarray, owners: np.ndarray, offsets: np.ndarray, rng: np.random.Generator,
             sigma: float = 0.3) -> np.ndarray:
     """Real vectors moved by their synthetic record's own offset, plus a little noise of their own:
@@ -45,69 +53,83 @@ def perturb(vectors: np.ndarray, owners: np.ndarray, offsets: np.ndarray, rng: n
     return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
 
 
+def write_vectors(path: Path, real: faiss.Index, sources: np.ndarray, owners: np.ndarray, offsets: np.ndarray,
+                  rng: np.random.Generator) -> str:
+    """The index `unqa index` would build over the perturbed copies, filled batch by batch."""
+    base = real.reconstruct_n(0, real.ntotal)
+    index = empty_dense(len(sources), base.shape[1])
+    for start in tqdm(range(0, len(sources), BATCH), desc=path.stem, unit="batch", leave=False):
+        part = slice(start, start + BATCH)
+        index.add(perturb(base[sources[part]], owners[part], offsets, rng))
+    faiss.write_index(index, str(path))
+    return index_type(index)
+
+
 def build_synthetic(real_dir: Path, n: int, out_dir: Path, seed: int = 11) -> dict:
-    """Write an index of n synthetic records next to nothing else; returns timings."""
+    """Write an index of n synthetic records into out_dir, streaming: records, units and vectors are
+    written as they are made, and BM25 is built from token ids shared with the real parts, so a
+    million records fit in this machine's memory. Returns timings and sizes."""
     start = time.perf_counter()
     real = load_index(real_dir)
     rng = np.random.default_rng(seed)
     parents = rng.integers(0, len(real.records), n)
-    records, metas = [], []
-    for i, p in enumerate(parents):
-        doc, k = divmod(i, PER_DOCUMENT)
-        src = real.records[int(p)]
-        doc_id = f"synth-{doc:05d}"
-        if k == 0:
-            metas.append({"doc_id": doc_id, "file": f"{doc_id}.txt", "symbol": None,
-                          "title": f"Synthetic report {doc}", "language": src.language})
-        records.append(replace(src, id=f"{doc_id}:p{k + 1}", doc_id=doc_id, symbol=None,
-                               title=f"Synthetic report {doc}", kind="paragraph", paragraph=k + 1, order=k))
-    unit_vecs_real = real.dense.reconstruct_n(0, real.dense.ntotal)
-    sent_vecs_real = real.sentences.reconstruct_n(0, real.sentences.ntotal)
-    real_units = [np.flatnonzero(real.unit_records == r) for r in range(len(real.records))]
+    build_dir = new_build_dir(out_dir)
+    metas = []
+    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
+        for i, p in enumerate(parents):
+            doc, k = divmod(i, PER_DOCUMENT)
+            src = real.records[int(p)]
+            doc_id = f"synth-{doc:05d}"
+            if k == 0:
+                metas.append({"doc_id": doc_id, "file": f"{doc_id}.txt", "symbol": None,
+                              "title": f"Synthetic report {doc}", "language": src.language})
+            fh.write(replace(src, id=f"{doc_id}:p{k + 1}", doc_id=doc_id, symbol=None, title=f"Synthetic report {doc}",
+                             kind="paragraph", paragraph=k + 1, order=k).to_json() + "\n")
+    (build_dir / "documents.json").write_text(json.dumps(metas, ensure_ascii=False), encoding="utf-8")
+    real_units = [real._units_of[r] for r in range(len(real.records))]
     real_sents = [np.array(real.sentence_ids(r), dtype=np.int64) for r in range(len(real.records))]
     unit_src = np.concatenate([real_units[p] for p in parents])
-    unit_rec = np.concatenate([np.full(len(real_units[p]), i) for i, p in enumerate(parents)])
+    unit_rec = np.repeat(np.arange(n), [len(real_units[p]) for p in parents])
     sent_src = np.concatenate([real_sents[p] for p in parents])
-    spans = np.concatenate([real.sentence_spans[real_sents[p]] for p in parents]).copy()
-    spans[:, 0] = np.concatenate([np.full(len(real_sents[p]), i) for i, p in enumerate(parents)])
-    build_dir = new_build_dir(out_dir)
-    t = time.perf_counter()
-    offsets = rng.normal(0, 0.8 / np.sqrt(real.manifest.dim), (n, real.manifest.dim)).astype(np.float32)
-    dense = build_dense(perturb(unit_vecs_real[unit_src], unit_rec, offsets, rng))
-    faiss.write_index(dense, str(build_dir / "dense.faiss"))
-    sentences = build_dense(perturb(sent_vecs_real[sent_src], spans[:, 0], offsets, rng))
-    faiss.write_index(sentences, str(build_dir / "sentences.faiss"))
-    del sentences
-    dense_s = time.perf_counter() - t
+    spans = real.sentence_spans[sent_src].copy()
+    spans[:, 0] = np.repeat(np.arange(n), [len(real_sents[p]) for p in parents])
     np.save(build_dir / "unit_records.npy", unit_rec.astype(np.int64))
     np.save(build_dir / "sentences.npy", spans.astype(np.int64))
-    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
-        fh.writelines(r.to_json() + "\n" for r in records)
-    (build_dir / "documents.json").write_text(json.dumps(metas, ensure_ascii=False), encoding="utf-8")
-    plain = [json.loads(line)["plain"] for line in (real.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
-    tokenizer = Tokenizer(real.manifest.lexical_tokenizer)
-    tokens = [tokenizer(t, characters=True) or [""] for t in plain]  # tokenized once per real part
     t = time.perf_counter()
-    import bm25s
-
-    bm25 = bm25s.BM25()
-    bm25.index([tokens[u] for u in unit_src], show_progress=False)
-    LexicalIndex(bm25, tokenizer).save(build_dir / "lexical")
-    lexical_s = time.perf_counter() - t
+    offsets = rng.normal(0, 0.8 / np.sqrt(real.manifest.dim), (n, real.manifest.dim)).astype(np.float32)
+    dense_type = write_vectors(build_dir / "dense.faiss", real.dense, unit_src, unit_rec, offsets, rng)
+    write_vectors(build_dir / "sentences.faiss", real.sentences, sent_src, spans[:, 0], offsets, rng)
+    del offsets
+    dense_s = time.perf_counter() - t
+    plain = [json.loads(line)["plain"] for line in (real.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
     with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps({"record": int(r), "text": plain[u], "plain": plain[u]}, ensure_ascii=False) + "\n"
-                      for r, u in zip(unit_rec, unit_src))
+        for r, u in zip(unit_rec, unit_src):
+            fh.write(json.dumps({"record": int(r), "text": plain[u], "plain": plain[u]}, ensure_ascii=False) + "\n")
+    t = time.perf_counter()
+    tokenizer = Tokenizer(real.manifest.lexical_tokenizer)
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(tok, len(vocab)) for tok in tokenizer(text, characters=True) or [""]] for text in plain]
+    bm25 = bm25s.BM25()
+    bm25.index(([ids[u] for u in unit_src], vocab), show_progress=False)  # one token-id list per real part, shared
+    LexicalIndex(bm25, tokenizer).save(build_dir / "lexical")
+    del bm25
+    lexical_s = time.perf_counter() - t
     manifest = IndexManifest(
         format_version=FORMAT_VERSION, embedder=real.manifest.embedder, dim=real.manifest.dim, record_count=n,
-        unit_count=dense.ntotal, sentence_count=len(spans), corpus_hash=f"synthetic-{n}-{seed}",
-        dense_type=index_type(dense), lexical_tokenizer=real.manifest.lexical_tokenizer, context=real.manifest.context,
+        unit_count=len(unit_src), sentence_count=len(spans), corpus_hash=f"synthetic-{n}-{seed}",
+        dense_type=dense_type, lexical_tokenizer=real.manifest.lexical_tokenizer, context=real.manifest.context,
         retriever=real.manifest.retriever, built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         documents=[m["doc_id"] for m in metas])
     version = commit_build(out_dir, build_dir, manifest)
     size = sum(f.stat().st_size for f in version.rglob("*") if f.is_file())
     return {"build_s": time.perf_counter() - start, "dense_build_s": dense_s, "lexical_build_s": lexical_s,
-            "disk_mb": size / 2**20, "dense_type": manifest.dense_type, "units": manifest.unit_count,
-            "sentences": manifest.sentence_count}
+            "disk_mb": size / 2**20, "dense_type": dense_type, "units": manifest.unit_count,
+            "sentences": manifest.sentence_count, "build_peak_rss_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (the builder runs in a process of its own)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def recall_at_10(index_dir: Path, queries: np.ndarray) -> float | None:
@@ -137,7 +159,8 @@ def main() -> None:
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             index_dir = Path(tmp) / "index"
-            built = build_synthetic(args.real_index, n, index_dir)
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as builder:
+                built = builder.submit(build_synthetic, args.real_index, n, index_dir).result()
             recall = recall_at_10(index_dir, queries)
             port = free_port()
             url = f"http://127.0.0.1:{port}"
