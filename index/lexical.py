@@ -153,7 +153,7 @@ class LexicalIndex:
                     continue
                 start, end = int(indptr[i]), int(indptr[i + 1])
                 known.append(t)
-                columns.append((indices[start:end].astype(np.int64), data[start:end].astype(np.float32)))
+                columns.append((indices[start:end], data[start:end]))
             if any(len(v) and v.max() > 0 for _, v in columns):
                 return known, columns
         return [], []

@@ -81,6 +81,14 @@ class _Groups:
     def __getitem__(self, group: int) -> np.ndarray:
         return self.order[self.starts[group]:self.starts[group + 1]]
 
+    def max_per_group(self, values: np.ndarray) -> np.ndarray:
+        """Each group's largest member value (0 for an empty group), in one pass."""
+        out = np.zeros(len(self.starts) - 1, dtype=values.dtype)
+        filled = self.starts[:-1] < self.starts[1:]
+        if len(self.order):
+            out[filled] = np.maximum.reduceat(values[self.order], self.starts[:-1][filled])
+        return out
+
 
 class Index:
     def __init__(self, version: Path, manifest: IndexManifest, records: list[Record], embedder: Embedder,
@@ -253,15 +261,14 @@ class Index:
         in_title = np.array([[t in title for t in tokens] for title in self._title_tokens])  # docs x tokens
         units, values = [], []
         for k, (ids, scores) in enumerate(postings):
-            keep = ~in_title[self._unit_doc[ids], k]
-            units.append(ids[keep])
-            values.append(scores[keep])
-        hit_units = np.concatenate(units)
-        per_unit = np.bincount(hit_units, weights=np.concatenate(values), minlength=len(self.unit_records))
-        touched = np.unique(hit_units)
-        per_record = np.zeros(len(self.records), dtype=np.float32)
-        np.maximum.at(per_record, self.unit_records[touched], per_unit[touched].astype(np.float32))
-        if in_title.any():  # a record scores as its best part, plus its document's title share
+            if in_title[:, k].any():
+                keep = ~in_title[self._unit_doc[ids], k]
+                ids, scores = ids[keep], scores[keep]
+            units.append(ids)
+            values.append(scores)
+        per_unit = np.bincount(np.concatenate(units), weights=np.concatenate(values), minlength=len(self.unit_records))
+        per_record = self._units_of.max_per_group(per_unit).astype(np.float32)  # a record scores as its best part
+        if in_title.any():  # plus its document's share of the question's title words
             per_record += TITLE_BONUS * per_record.max() * in_title.mean(axis=1)[self._record_doc].astype(np.float32)
         return self._top(per_record, depth, allowed)
 

@@ -151,6 +151,7 @@ def main() -> None:
     p.add_argument("--real-index", type=Path, default=ROOT / "data" / "index")
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--out", type=Path, help="write the figures as JSON here")
+    p.add_argument("--keep", type=Path, help="keep the synthetic indexes in this folder and serve them again next time")
     args = p.parse_args()
     questions = load_questions(ROOT / "eval" / "questions.yaml")
     real = load_index(args.real_index)
@@ -158,9 +159,14 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            index_dir = Path(tmp) / "index"
-            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as builder:
-                built = builder.submit(build_synthetic, args.real_index, n, index_dir).result()
+            index_dir = (args.keep or Path(tmp)) / f"synthetic-{n}"
+            saved = index_dir / "build.json"
+            if saved.is_file() and (index_dir / "CURRENT").is_file():
+                built = json.loads(saved.read_text())  # kept from an earlier run: serve it again
+            else:
+                with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as builder:
+                    built = builder.submit(build_synthetic, args.real_index, n, index_dir).result()
+                saved.write_text(json.dumps(built))
             recall = recall_at_10(index_dir, queries)
             port = free_port()
             url = f"http://127.0.0.1:{port}"
@@ -171,10 +177,11 @@ def main() -> None:
                 rss = rss_mb(proc.pid)
                 lat = one_client(url, questions[:50], 1)
                 tally, took = asyncio.run(run_load(url, 8, args.seconds, 0.0, questions))
+                rss_end = rss_mb(proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(timeout=60)
-        row = {"n": n, **built, "startup_s": startup, "rss_mb": rss, "recall@10": recall,
+        row = {"n": n, **built, "startup_s": startup, "rss_mb": rss, "rss_end_mb": rss_end, "recall@10": recall,
                "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
                "rps_8_clients": tally.valid / took, "errors": tally.errors}
         rows.append(row)

@@ -40,3 +40,18 @@ def test_glossary_expands_english_terms_to_official_chinese():
     assert g.expand("空间碎片", "zh", "zh") == []
     assert english_ordinals("the sixty-fourth and the forty-first sessions") == [64, 41]
     assert [cn_number(n) for n in (4, 10, 14, 40, 64)] == ["四", "十", "十四", "四十", "六十四"]
+
+
+def test_postings_give_the_scores_bm25s_gives(corpus_docs):
+    """Scores read from the postings (how search works, so a million records stay fast) are
+    bm25s's own scores for the same words."""
+    texts = [r.text for d in corpus_docs.values() for r in d.records]
+    index = LexicalIndex.build(texts, TOK)
+    for question in ("空间碎片减缓准则", "外空协调会议第四十届会议由谁主持？", "A/AC.105/1209 2021 年"):
+        tokens, postings = index.postings(question)
+        assert tokens and len(tokens) == len(postings)
+        ids = [index.bm25.vocab_dict[t] for t in tokens]
+        expected = index.bm25.get_scores_from_ids(ids)
+        assert abs(index.scores(question) - expected).max() < 1e-5, question
+        assert expected.max() > 0
+    assert index.postings("zzzz qqqq") == ([], [])
