@@ -77,6 +77,9 @@ class _Groups:
         group_of = np.asarray(group_of, dtype=np.int64)
         self.order = np.argsort(group_of, kind="stable")
         self.starts = np.searchsorted(group_of[self.order], np.arange(groups + 1))
+        self._in_order = bool(np.all(group_of[1:] >= group_of[:-1]))  # then order is 0..n-1
+        self._filled = self.starts[:-1] < self.starts[1:]
+        self._filled_starts = self.starts[:-1][self._filled]
 
     def __getitem__(self, group: int) -> np.ndarray:
         return self.order[self.starts[group]:self.starts[group + 1]]
@@ -84,9 +87,9 @@ class _Groups:
     def max_per_group(self, values: np.ndarray) -> np.ndarray:
         """Each group's largest member value (0 for an empty group), in one pass."""
         out = np.zeros(len(self.starts) - 1, dtype=values.dtype)
-        filled = self.starts[:-1] < self.starts[1:]
         if len(self.order):
-            out[filled] = np.maximum.reduceat(values[self.order], self.starts[:-1][filled])
+            members = values if self._in_order else values[self.order]
+            out[self._filled] = np.maximum.reduceat(members, self._filled_starts)
         return out
 
 
