@@ -30,10 +30,11 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from index import load_index
+from index import Index, load_index
 from index.dense import empty_dense, index_type, search_dense
 from index.lexical import LexicalIndex, Tokenizer
-from index.store import FORMAT_VERSION, IndexManifest, commit_build, new_build_dir
+from index.store import (FORMAT_VERSION, IndexManifest, commit_build, current_version, new_build_dir,
+                         read_verified_manifest)
 
 from .bench import free_port, one_client, wait_ready
 from .load import load_questions, rss_mb, run_load
@@ -145,12 +146,66 @@ def recall_at_10(index_dir: Path, queries: np.ndarray) -> float | None:
     return float(np.mean([len(set(x) & set(y)) / 10 for x, y in zip(a, e)]))
 
 
+EF_SEARCH_SWEEP = (128, 256, 512, 1024, 2048)
+
+
+def breakdown(index_dir: Path, questions: list[str], queries: np.ndarray) -> dict:
+    """Where a question's time goes (in-process, the server stopped), and the HNSW indexes'
+    recall@10 and latency for several efSearch values, one query at a time."""
+    from .answering import Answerer
+
+    t = time.perf_counter()
+    read_verified_manifest(current_version(index_dir))
+    out = {"verify_s": time.perf_counter() - t}
+    t = time.perf_counter()
+    ix = Index.load(index_dir, verify=False)
+    answerer = Answerer(ix)
+    out["load_s"] = time.perf_counter() - t
+    stages: dict[str, list[float]] = {"embed": [], "dense": [], "lexical": [], "ask": []}
+    for q in questions[:50]:
+        t = time.perf_counter()
+        v = ix.embed_query(q)
+        stages["embed"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        ix._dense_scores(v, 50, None, "mean")
+        stages["dense"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        ix._lexical_scores(ix.query_text(q), 50, None)
+        stages["lexical"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        answerer.ask(q)
+        stages["ask"].append(time.perf_counter() - t)
+    out.update({f"{name}_p50_ms": float(np.percentile(v, 50) * 1000) for name, v in stages.items()})
+    out.update({f"{name}_p95_ms": float(np.percentile(v, 95) * 1000) for name, v in stages.items()})
+    for name, hnsw in (("parts", ix.dense), ("sentences", ix.sentences)):
+        if not isinstance(hnsw, faiss.IndexHNSW):
+            continue
+        exact = faiss.IndexFlatIP(hnsw.d)
+        exact.add(hnsw.reconstruct_n(0, hnsw.ntotal))
+        _, truth = exact.search(queries, 10)
+        del exact
+        for ef in EF_SEARCH_SWEEP:
+            hnsw.hnsw.efSearch = ef
+            took = []
+            for q in queries:
+                t = time.perf_counter()
+                hnsw.search(q[None, :], 10)
+                took.append(time.perf_counter() - t)
+            _, found = hnsw.search(queries, 10)
+            recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)]))
+            out[f"{name}_ef{ef}"] = {"recall@10": recall, "p50_ms": float(np.percentile(took, 50) * 1000),
+                                     "p95_ms": float(np.percentile(took, 95) * 1000)}
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000, 1_000_000])
     p.add_argument("--real-index", type=Path, default=ROOT / "data" / "index")
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--out", type=Path, help="write the figures as JSON here")
+    p.add_argument("--breakdown", action="store_true",
+                   help="also time each stage in-process and sweep HNSW efSearch (recall@10 vs latency)")
     p.add_argument("--keep", type=Path, help="keep the synthetic indexes in this folder and serve them again next time")
     args = p.parse_args()
     questions = load_questions(ROOT / "eval" / "questions.yaml")
@@ -181,9 +236,11 @@ def main() -> None:
             finally:
                 proc.terminate()
                 proc.wait(timeout=60)
-        row = {"n": n, **built, "startup_s": startup, "rss_mb": rss, "rss_end_mb": rss_end, "recall@10": recall,
-               "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
-               "rps_8_clients": tally.valid / took, "errors": tally.errors}
+            row = {"n": n, **built, "startup_s": startup, "rss_mb": rss, "rss_end_mb": rss_end, "recall@10": recall,
+                   "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
+                   "rps_8_clients": tally.valid / took, "errors": tally.errors}
+            if args.breakdown:
+                row.update(breakdown(index_dir, questions, queries))
         rows.append(row)
         print(json.dumps(row), flush=True)
     if args.out:
