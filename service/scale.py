@@ -135,15 +135,20 @@ def peak_rss_mb() -> float:
 
 def recall_at_10(index_dir: Path, queries: np.ndarray) -> float | None:
     """Approximate vs exact top-10 over the synthetic part vectors (None when already exact)."""
-    version = index_dir / (index_dir / "CURRENT").read_text().strip()
-    approx = faiss.read_index(str(version / "dense.faiss"))
+    approx = faiss.read_index(str(current_version(index_dir) / "dense.faiss"))
     if not isinstance(approx, faiss.IndexHNSW):
         return None
-    exact = faiss.IndexFlatIP(approx.d)
-    exact.add(approx.reconstruct_n(0, approx.ntotal))
-    _, a = search_dense(approx, queries, 10)
-    _, e = exact.search(queries, 10)
-    return float(np.mean([len(set(x) & set(y)) / 10 for x, y in zip(a, e)]))
+    return overlap_at_10(search_dense(approx, queries, 10)[1], exact_top_10(approx, queries))
+
+
+def exact_top_10(index: faiss.Index, queries: np.ndarray) -> np.ndarray:
+    exact = faiss.IndexFlatIP(index.d)
+    exact.add(index.reconstruct_n(0, index.ntotal))
+    return exact.search(queries, 10)[1]
+
+
+def overlap_at_10(found: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)]))
 
 
 EF_SEARCH_SWEEP = (128, 256, 512, 1024, 2048)
@@ -180,10 +185,7 @@ def breakdown(index_dir: Path, questions: list[str], queries: np.ndarray) -> dic
     for name, hnsw in (("parts", ix.dense), ("sentences", ix.sentences)):
         if not isinstance(hnsw, faiss.IndexHNSW):
             continue
-        exact = faiss.IndexFlatIP(hnsw.d)
-        exact.add(hnsw.reconstruct_n(0, hnsw.ntotal))
-        _, truth = exact.search(queries, 10)
-        del exact
+        truth = exact_top_10(hnsw, queries)
         for ef in EF_SEARCH_SWEEP:
             hnsw.hnsw.efSearch = ef
             took = []
@@ -192,8 +194,7 @@ def breakdown(index_dir: Path, questions: list[str], queries: np.ndarray) -> dic
                 hnsw.search(q[None, :], 10)
                 took.append(time.perf_counter() - t)
             _, found = hnsw.search(queries, 10)
-            recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)]))
-            out[f"{name}_ef{ef}"] = {"recall@10": recall, "p50_ms": float(np.percentile(took, 50) * 1000),
+            out[f"{name}_ef{ef}"] = {"recall@10": overlap_at_10(found, truth), "p50_ms": float(np.percentile(took, 50) * 1000),
                                      "p95_ms": float(np.percentile(took, 95) * 1000)}
     return out
 
