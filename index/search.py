@@ -308,10 +308,14 @@ class Index:
 
     def record_dense_score(self, record_index: int, q: np.ndarray) -> float:
         """The dense score search would give this record (mean of best part and best sentence)."""
-        units = self._units_of[record_index]
+        units = self.unit_ids(record_index)
         block = max(float(self.dense.reconstruct(int(u)) @ q) for u in units)
         ids = self.sentence_ids(record_index)
         return (block + float((self.sentence_vectors(ids) @ q).max())) / 2 if ids else block
+
+    def unit_ids(self, record_index: int) -> np.ndarray:
+        """The record's embedded parts (vector ids in `dense`), in order."""
+        return self._units_of[record_index]
 
     def sentence_ids(self, record_index: int) -> list[int]:
         return self._sentences_of[record_index].tolist()
