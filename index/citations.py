@@ -5,7 +5,9 @@
     ru  A/AC.105/1235, п. 38           ar  A/AC.105/1235، الفقرة 38
 
 A document without a printed symbol is named by its title; annexes, front matter and
-footnotes are named as such, never given a paragraph number.
+footnotes are named as such, never given a paragraph number. A paragraph of a numbered
+part is cited in that part ("annex, para. 4"), a preambular paragraph by its place
+("preambular para. 3"), an unnumbered block by its page ("S/2025/407, p. 2").
 """
 from __future__ import annotations
 
@@ -20,14 +22,32 @@ _TEMPLATES = {
     "ar": ("، ", "الفقرة {n}", "المرفق", "صفحة العنوان", "الحاشية {m}", "{t}"),
     "zh": ("，", "第 {n} 段", "附件", "标题页", "脚注 {m}", "《{t}》"),
 }
+#            page,          preambular paragraph
+_MORE = {
+    "en": ("p. {p}", "preambular para. {n}"),
+    "fr": ("p. {p}", "alinéa {n} du préambule"),
+    "es": ("pág. {p}", "párrafo {n} del preámbulo"),
+    "ru": ("стр. {p}", "пункт {n} преамбулы"),
+    "ar": ("الصفحة {p}", "الفقرة {n} من الديباجة"),
+    "zh": ("第 {p} 页", "序言部分第 {n} 段"),
+}
 LABEL_LANGUAGES = tuple(_TEMPLATES)
 
 
 def citation_label(record: Record, language: str = "en") -> str:
     sep, para, annex, front, note, quote = _TEMPLATES.get(language, _TEMPLATES["en"])
+    page, preamble = _MORE.get(language, _MORE["en"])
     doc = record.symbol or quote.format(t=record.title)
-    if record.kind == "paragraph":
+    if record.kind == "paragraph" and record.part:
+        numeral = record.part.split()[1] if len(record.part.split()) > 1 else ""
+        part = f"{annex} {numeral.upper()}".strip() + sep + para.format(n=record.paragraph)
+    elif record.kind == "paragraph":
         part = para.format(n=record.paragraph)
+    elif record.kind == "preamble":
+        part = preamble.format(n=record.marker)
+    elif record.kind == "text" and record.page and not record.section:
+        part = page.format(p=record.page) if record.page == record.page_end or not record.page_end \
+            else page.format(p=f"{record.page}–{record.page_end}")
     elif record.kind == "annex":
         part = annex if not record.marker or record.marker == "1" else f"{annex} {record.marker}"
     elif record.kind == "front_matter":

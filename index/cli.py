@@ -11,13 +11,15 @@ from .citations import citation_label
 from .search import RETRIEVERS, SearchError, load_index, script_of
 
 
-def run_index(corpus_dir: Path, index_dir: Path, embedder: str, retriever: str, dense_type: str) -> None:
+def run_index(corpus_dir: Path, index_dir: Path, embedder: str, retriever: str, dense_type: str,
+              strict: bool = False) -> int:
+    """Build; returns how many corpus files could not be read (0: all of them were)."""
     if retriever not in RETRIEVERS:
         raise SearchError(f"retriever must be one of {', '.join(RETRIEVERS)}")
     console = Console(stderr=True)
     start = time.perf_counter()
     manifest = build_index(corpus_dir, index_dir, BuildOptions(embedder=embedder, dense_type=dense_type,
-                                                                retriever=retriever), progress=True)
+                                                                retriever=retriever, strict=strict), progress=True)
     took = time.perf_counter() - start
     console.print(
         f"index built in {took:.1f}s: {manifest.record_count} records ({manifest.record_count / took:.1f}/s), "
@@ -26,6 +28,12 @@ def run_index(corpus_dir: Path, index_dir: Path, embedder: str, retriever: str, 
         soft_wrap=True,
     )
     console.print(f"written to {Path(index_dir).resolve()}", soft_wrap=True)
+    if manifest.failed_files:
+        console.print(f"{len(manifest.failed_files)} file(s) could not be read and are not in the index:",
+                      soft_wrap=True)
+        for line in manifest.failed_files:
+            console.print(f"  {line}", soft_wrap=True, highlight=False)
+    return len(manifest.failed_files)
 
 
 def run_search(question: str, top_k: int, documents: list[str] | None, retriever: str | None,

@@ -20,7 +20,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ingest import find_manifest, load_manifest
+from ingest import corpus_files, find_manifest
 
 FORMAT_VERSION = 2  # 2: documents.json
 CURRENT = "CURRENT"
@@ -47,17 +47,20 @@ class IndexManifest:
     built_at: str
     documents: list[str] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # name -> {"size", "sha256"}
+    failed_files: list[str] = field(default_factory=list)  # corpus files left out: "name: reason"
 
 
 def corpus_hash(corpus_dir: str | Path) -> str:
-    """sha256 over the manifest and every listed report, in manifest order."""
+    """sha256 over the manifest (if any) and every file of the folder, by name."""
     corpus_dir = Path(corpus_dir)
     h = hashlib.sha256()
     manifest = find_manifest(corpus_dir)
-    h.update(manifest.read_bytes())
-    for meta in load_manifest(corpus_dir):
-        h.update(meta.file.encode("utf-8") + b"\0")
-        h.update((corpus_dir / meta.file).read_bytes())
+    if manifest is not None:
+        h.update(manifest.read_bytes())
+    for path in corpus_files(corpus_dir):
+        h.update(path.name.encode("utf-8") + b"\0")
+        with open(path, "rb") as fh:
+            h.update(hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()
 
 

@@ -1,10 +1,14 @@
-"""ingest: UN report text files -> citable paragraph records."""
-from .corpus import all_records, find_manifest, ingest_corpus, load_manifest, parse_document, read_report
+"""ingest: UN reports (PDF or extracted text) -> citable paragraph records."""
+from .corpus import (
+    Corpus, FailedFile, ManifestEntry, all_records, corpus_files, find_manifest, ingest_corpus, load_manifest,
+    parse_document, read_corpus, read_report,
+)
 from .errors import IngestError
-from .parser import parse_report
+from .parser import ParseResult, parse_lines, parse_report
 from .records import KINDS, DocumentMeta, ParsedDocument, Record
 
 __all__ = [
-    "KINDS", "DocumentMeta", "IngestError", "ParsedDocument", "Record", "all_records",
-    "find_manifest", "ingest_corpus", "load_manifest", "parse_document", "parse_report", "read_report",
+    "KINDS", "Corpus", "DocumentMeta", "FailedFile", "IngestError", "ManifestEntry", "ParseResult",
+    "ParsedDocument", "Record", "all_records", "corpus_files", "find_manifest", "ingest_corpus", "load_manifest",
+    "parse_document", "parse_lines", "parse_report", "read_corpus", "read_report",
 ]

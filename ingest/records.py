@@ -9,12 +9,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-Kind = Literal["front_matter", "paragraph", "footnote", "annex", "text"]
-KINDS: tuple[str, ...] = ("front_matter", "paragraph", "footnote", "annex", "text")
+Kind = Literal["front_matter", "preamble", "paragraph", "footnote", "annex", "text"]
+KINDS: tuple[str, ...] = ("front_matter", "preamble", "paragraph", "footnote", "annex", "text")
 
 
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
-_DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 class DocumentMeta(BaseModel):
@@ -31,12 +31,14 @@ class DocumentMeta(BaseModel):
     session: str | None = None
     meeting: str | None = None
     date: str | None = None
+    distribution: str | None = None
+    pages: int | None = None
     source: str | None = None
 
     @field_validator("doc_id")
     @classmethod
     def _url_safe(cls, v: str) -> str:
-        if not _DOC_ID.match(v):
+        if not _DOC_ID.fullmatch(v):
             raise ValueError("must be lowercase letters, digits and '-' (URL-safe), at most 80 characters")
         return v
 
@@ -73,8 +75,11 @@ class Record:
     section: tuple[str, ...]
     text: str
     order: int
-    marker: str | None = None  # footnote marker ("*", "1") or annex number
-    line: int = 0  # 1-based line in the source file where the block starts
+    marker: str | None = None  # footnote marker ("*", "1"), annex number or preamble ordinal
+    line: int = 0  # 1-based line in the source file where the block starts (running line in a PDF)
+    page: int | None = None  # first page the block is printed on, where the source tells pages
+    page_end: int | None = None  # last page
+    part: str | None = None  # numbered part outside the main numbering, e.g. "annex", "annex ii"
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

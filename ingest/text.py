@@ -20,7 +20,8 @@ _JUSTIFIED_A = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}{_QUOTES}])")
 _JUSTIFIED_B = re.compile(rf"(?<=[{_CJK}{_QUOTES}]) +(?=[{_CJK}])")
 
 LIST_ITEM = re.compile(
-    r"^(?:\d{1,3}\.\s|\(\s?[a-zA-Z]{1,4}\s?\)|（[a-zA-Z一二三四五六七八九十]{1,4}）|[a-z]\)\s|[•\-–·]\s)"
+    r"^(?:\d{1,3}\.\s|\d{1,3}\s-\s|\(\s?[a-zA-Z]{1,4}\s?\)|（[a-zA-Z一二三四五六七八九十]{1,4}）"
+    r"|(?:[a-zа-я]|[ivx]{1,4})\)\s|\([\u0621-\u064a]{1,3}\)|[•\-–·]\s)"
 )
 
 

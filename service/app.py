@@ -126,8 +126,8 @@ class MetricsMiddleware:
 
 def _record_out(record: Record, language: str) -> RecordOut:
     return RecordOut(id=record.id, doc_id=record.doc_id, symbol=record.symbol, title=record.title, kind=record.kind,
-                     paragraph=record.paragraph, section=list(record.section), text=record.text,
-                     label=citation_label(record, language))
+                     paragraph=record.paragraph, part=record.part, page=record.page, page_end=record.page_end,
+                     section=list(record.section), text=record.text, label=citation_label(record, language))
 
 
 def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None,
@@ -245,10 +245,11 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
     def paragraph(doc_id: str = PathParam(..., pattern=DOC_ID_PATTERN), n: int = PathParam(..., ge=1, le=100000),
                   lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> ParagraphContext:
         ix, meta = find_document(doc_id)
-        paras = {r.paragraph: r for r in ix.records_of(doc_id) if r.kind == "paragraph"}
+        paras = {r.paragraph: r for r in ix.records_of(doc_id) if r.kind == "paragraph" and not r.part}
         if n not in paras:
-            raise HTTPException(404, detail=f"document '{doc_id}' has no paragraph {n} "
-                                            f"(its paragraphs are 1 to {max(paras)})")
+            numbered = f"its paragraphs are 1 to {max(paras)}" if paras else \
+                "it numbers no paragraphs; see /documents/" + doc_id + " for its blocks, cited by page"
+            raise HTTPException(404, detail=f"document '{doc_id}' has no paragraph {n} ({numbered})")
         language = lang or meta.language
         return ParagraphContext(
             paragraph=_record_out(paras[n], language),
@@ -257,7 +258,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         )
 
     @app.get("/records/{record_id}", response_model=RecordOut, responses={404: {}})
-    def record(record_id: str = PathParam(..., pattern=r"^[a-z0-9][a-z0-9-]{0,79}:[a-z]+[0-9]*$"),
+    def record(record_id: str = PathParam(..., pattern=r"^[a-z0-9][a-z0-9-]{0,79}:[a-z]+[0-9]*(?:-p[0-9]+)?$"),
                lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> RecordOut:
         """Any record by id: front matter, footnotes and annexes too."""
         ix = answerer().index

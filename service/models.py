@@ -70,6 +70,9 @@ class RecordOut(BaseModel):
     title: str
     kind: str
     paragraph: int | None
+    part: str | None = Field(None, description="Numbered part outside the main numbering, e.g. 'annex'.")
+    page: int | None = Field(None, description="First page of the block in the source PDF (null: not known).")
+    page_end: int | None = Field(None, description="Last page of the block.")
     section: list[str]
     text: str
     label: str = Field(description="Ready-to-quote reference in the question's language.")
