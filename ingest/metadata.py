@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from .lines import SYMBOL, Line, LineType
 
@@ -94,22 +95,17 @@ def script_language(text: str) -> str | None:
     if script != "latin":
         return script
 
-    identifier = _latin_identifier()
-    lang, _ = identifier.classify(text[:5000])
+    lang, _ = _latin_identifier().classify(text[:5000])
     return lang if lang in ("en", "fr", "es") else "en"
 
 
-_IDENTIFIER = None
-
-
+@cache
 def _latin_identifier():
-    global _IDENTIFIER
-    if _IDENTIFIER is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        _IDENTIFIER.set_languages(["en", "fr", "es"])
-    return _IDENTIFIER
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(["en", "fr", "es"])
+    return identifier
 
 
 def _title(first: list[Line]) -> str | None:

@@ -492,7 +492,7 @@ def _page_span(lines: list[Line]) -> tuple[int, int]:
     return (min(pages), max(pages)) if pages else (0, 0)
 
 
-def _numbered_blocks(items: list[_Item | None], part: str | None, path: str) -> list[_Block]:
+def _numbered_blocks(items: list[_Item | None], part: str | None) -> list[_Block]:
     blocks: list[_Block] = []
     section: list[str] = []
     current: dict | None = None
@@ -543,25 +543,20 @@ def _try_numbered(lines: list[Line]) -> tuple[list[_Item | None], list[str]] | N
     return items, warnings
 
 
-def _unnumbered_blocks(lines: list[Line], kind: str, section: tuple[str, ...] = (),
-                       part: str | None = None) -> list[_Block]:
+def _unnumbered_blocks(lines: list[Line], kind: str) -> list[_Block]:
     out = []
     for b in _gap_blocks(lines, split_on_indent=True):
         text = join_lines([ln.text for ln in b])
         if text:
             first, last = _page_span(b)
-            out.append(_Block(b[0].number, kind, None, section, text, page=first, page_end=last, part=part))
+            out.append(_Block(b[0].number, kind, None, (), text, page=first, page_end=last))
     return out
 
 
 def _front_and_preamble(front: list[Line], full_width: int) -> list[_Block]:
     """Front matter; in a resolution or decision, the unnumbered preamble paragraphs after
     the line naming the body that acts ("The General Assembly,") are blocks of their own."""
-    actor = None
-    if any(_RESOLUTION.search(ln.text) for ln in front if ln.type is LineType.TEXT):
-        actor = next((k for k, ln in enumerate(front) if ln.type is LineType.TEXT and _ACTOR.match(ln.text)
-                      and k > 0 and not PARA_START.match(ln.text) and len(ln.text.split()) <= 8
-                      and _is_actor(front, k)), None)
+    actor = _actor_index(front, len(front))
     head = front if actor is None else front[:actor + 1]
     blocks: list[_Block] = []
     text = "\n".join(_visual_join([ln.raw for ln in b], full_width) for b in _gap_blocks(head))
@@ -575,13 +570,21 @@ def _front_and_preamble(front: list[Line], full_width: int) -> list[_Block]:
     return blocks
 
 
-def _is_actor(front: list[Line], k: int) -> bool:
-    """The acting body's line is followed by prose, not by more short masthead lines."""
-    rest = " ".join(ln.text for ln in front[k + 1:k + 6] if ln.type is LineType.TEXT)
-    return len(rest) > 150
+def _actor_index(lines: list[Line], end: int) -> int | None:
+    """In a resolution or decision, the line before `end` naming the body that acts
+    ("The General Assembly,"), followed by prose rather than more short masthead lines."""
+    if not any(_RESOLUTION.search(ln.text) for ln in lines[:end] if ln.type is LineType.TEXT):
+        return None
+    for k, ln in enumerate(lines[:end]):
+        if k and ln.type is LineType.TEXT and _ACTOR.match(ln.text) and not PARA_START.match(ln.text) \
+                and len(ln.text.split()) <= 8:
+            rest = " ".join(x.text for x in lines[k + 1:k + 6] if x.type is LineType.TEXT)
+            if len(rest) > 150:
+                return k
+    return None
 
 
-def _annex_blocks(annex: list[Line], k: int, full_width: int, warnings: list[str], path: str) -> list[_Block]:
+def _annex_blocks(annex: list[Line], k: int, full_width: int, warnings: list[str]) -> list[_Block]:
     head = annex[0].text
     marker = head.split()[1] if len(head.split()) > 1 and len(head.split()[1]) <= 5 else str(k)
     start = _body_start(annex[1:])
@@ -604,20 +607,19 @@ def _annex_blocks(annex: list[Line], k: int, full_width: int, warnings: list[str
     intro_text = "\n".join(_visual_join([ln.raw for ln in b], full_width) for b in _gap_blocks(intro))
     label = head if len(head) <= 20 else head.split()[0]
     out = [_Block(annex[0].number, "annex", None, sec, intro_text, marker, page=first, page_end=last)]
-    for b in _numbered_blocks(items, label.lower() if label.isascii() else label, path):
+    for b in _numbered_blocks(items, label.lower() if label.isascii() else label):
         b.section = sec + b.section
         out.append(b)
     return out
 
 
-def parse_report(meta: DocumentMeta, content: str, path: str = "") -> list[Record]:
+def parse_report(meta: DocumentMeta, content: str) -> list[Record]:
     """Parse one report's extracted text into ordered records."""
-    return parse_lines(meta, split_lines(content), path).records
+    return parse_lines(meta, split_lines(content)).records
 
 
-def parse_lines(meta: DocumentMeta, lines: list[Line], path: str = "") -> ParseResult:
+def parse_lines(meta: DocumentMeta, lines: list[Line]) -> ParseResult:
     """Parse a document's classified lines (from a text extraction or a PDF's layout)."""
-    path = path or meta.file
     flow, notes = _separate_footnotes(lines)
     main, annexes = _split_annexes(flow)
     warnings: list[str] = []
@@ -638,9 +640,9 @@ def parse_lines(meta: DocumentMeta, lines: list[Line], path: str = "") -> ParseR
         items, body_warnings = numbered
         warnings += body_warnings
         blocks += _front_and_preamble(main[:start], full_width)
-        blocks += _numbered_blocks(items, None, path)
+        blocks += _numbered_blocks(items, None)
     for k, annex in enumerate(annexes, start=1):
-        blocks += _annex_blocks(annex, k, full_width, warnings, path)
+        blocks += _annex_blocks(annex, k, full_width, warnings)
 
     blocks.sort(key=lambda b: b.line)
     # a footnote sits in the section of the block it is printed under
@@ -660,14 +662,9 @@ def _split_unnumbered_front(main: list[Line]) -> tuple[list[Line], list[Line]]:
         text = " ".join(ln.text for ln in b)
         if len(text) > 150 and text.endswith(_SENTENCE_END) and len(b) > 1:
             idx = main.index(b[0])
-            before = main[:idx]
-            actor = next((k for k, ln in enumerate(before) if ln.type is LineType.TEXT and _ACTOR.match(ln.text)
-                          and len(ln.text.split()) <= 8), None)
-            if not any(_RESOLUTION.search(x.text) for x in before if x.type is LineType.TEXT):
-                actor = None
-            if actor is not None:  # a resolution without operative numbers: its preamble stays
+            if _actor_index(main, idx) is not None:  # a resolution without operative numbers: all preamble
                 return main, []
-            return before, main[idx:]
+            return main[:idx], main[idx:]
     return main, []
 
 

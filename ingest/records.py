@@ -5,9 +5,9 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 Kind = Literal["front_matter", "preamble", "paragraph", "footnote", "annex", "text"]
 KINDS: tuple[str, ...] = ("front_matter", "preamble", "paragraph", "footnote", "annex", "text")
@@ -17,16 +17,40 @@ LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
+def _url_safe(v: str) -> str:
+    if not _DOC_ID.fullmatch(v):
+        raise ValueError("must be lowercase letters, digits and '-' (URL-safe), at most 80 characters")
+    return v
+
+
+def _un_language(v: str) -> str:
+    if v not in LANGUAGES:
+        raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+    return v
+
+
+def _plain_name(v: str) -> str:
+    if "/" in v or "\\" in v or v.startswith("."):
+        raise ValueError("must be a plain file name inside the corpus folder")
+    return v
+
+
+# the checked fields shared by the documents' metadata and the manifest's entries
+DocId = Annotated[str, AfterValidator(_url_safe)]
+Language = Annotated[str, AfterValidator(_un_language)]
+FileName = Annotated[str, AfterValidator(_plain_name)]
+
+
 class DocumentMeta(BaseModel):
-    """One manifest entry: what the document says about itself."""
+    """What a document says about itself (read from it, or given in the manifest)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    doc_id: str
-    file: str
+    doc_id: DocId
+    file: FileName
     symbol: str | None
     title: str
-    language: str
+    language: Language
     body: str | None = None
     session: str | None = None
     meeting: str | None = None
@@ -34,27 +58,6 @@ class DocumentMeta(BaseModel):
     distribution: str | None = None
     pages: int | None = None
     source: str | None = None
-
-    @field_validator("doc_id")
-    @classmethod
-    def _url_safe(cls, v: str) -> str:
-        if not _DOC_ID.fullmatch(v):
-            raise ValueError("must be lowercase letters, digits and '-' (URL-safe), at most 80 characters")
-        return v
-
-    @field_validator("language")
-    @classmethod
-    def _un_language(cls, v: str) -> str:
-        if v not in LANGUAGES:
-            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
-        return v
-
-    @field_validator("file")
-    @classmethod
-    def _plain_name(cls, v: str) -> str:
-        if "/" in v or "\\" in v or v.startswith("."):
-            raise ValueError("must be a plain file name inside the corpus folder")
-        return v
 
 
 @dataclass(frozen=True)

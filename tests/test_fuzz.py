@@ -41,7 +41,7 @@ REPORTS = [(CORPUS / name).read_text(encoding="utf-8") for name in ("a-ac-105-12
 def parse_or_explain(text: str) -> None:
     """Never an exception; paragraphs numbered upwards from 1, every jump in the numbering
     named in a warning; no empty record."""
-    result = parse_lines(META, split_lines(text), "fuzz.txt")
+    result = parse_lines(META, split_lines(text))
     numbers = [r.paragraph for r in result.records if r.kind == "paragraph"]
     if numbers:
         assert numbers[0] == 1 and all(b > a for a, b in zip(numbers, numbers[1:]))
