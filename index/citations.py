@@ -6,7 +6,8 @@
 
 A document without a printed symbol is named by its title; annexes, front matter and
 footnotes are named as such, never given a paragraph number. A paragraph of a numbered
-part is cited in that part ("annex, para. 4"), a preambular paragraph by its place
+part is cited in that part ("annex, para. 4"; a report quoted in paragraph 20: "para. 20
+(quoted text), para. 3"), a preambular paragraph by its place
 ("preambular para. 3"), an unnumbered block by its page ("S/2025/407, p. 2").
 """
 from __future__ import annotations
@@ -22,23 +23,25 @@ _TEMPLATES = {
     "ar": ("، ", "الفقرة {n}", "المرفق", "صفحة العنوان", "الحاشية {m}", "{t}"),
     "zh": ("，", "第 {n} 段", "附件", "标题页", "脚注 {m}", "《{t}》"),
 }
-#            page,          preambular paragraph
+#            page,          preambular paragraph,          a report quoted in a paragraph
 _MORE = {
-    "en": ("p. {p}", "preambular para. {n}"),
-    "fr": ("p. {p}", "alinéa {n} du préambule"),
-    "es": ("pág. {p}", "párrafo {n} del preámbulo"),
-    "ru": ("стр. {p}", "пункт {n} преамбулы"),
-    "ar": ("الصفحة {p}", "الفقرة {n} من الديباجة"),
-    "zh": ("第 {p} 页", "序言部分第 {n} 段"),
+    "en": ("p. {p}", "preambular para. {n}", " (quoted text)"),
+    "fr": ("p. {p}", "alinéa {n} du préambule", " (texte cité)"),
+    "es": ("pág. {p}", "párrafo {n} del preámbulo", " (texto citado)"),
+    "ru": ("стр. {p}", "пункт {n} преамбулы", " (цитируемый текст)"),
+    "ar": ("الصفحة {p}", "الفقرة {n} من الديباجة", " (النص المقتبس)"),
+    "zh": ("第 {p} 页", "序言部分第 {n} 段", "（引文）"),
 }
 LABEL_LANGUAGES = tuple(_TEMPLATES)
 
 
 def citation_label(record: Record, language: str = "en") -> str:
     sep, para, annex, front, note, quote = _TEMPLATES.get(language, _TEMPLATES["en"])
-    page, preamble = _MORE.get(language, _MORE["en"])
+    page, preamble, quoted = _MORE.get(language, _MORE["en"])
     doc = record.symbol or quote.format(t=record.title)
-    if record.kind == "paragraph" and record.part:
+    if record.kind == "paragraph" and record.part and record.part.startswith("quote"):
+        part = para.format(n=record.part.split()[1]) + quoted + sep + para.format(n=record.paragraph)
+    elif record.kind == "paragraph" and record.part:
         numeral = record.part.split()[1] if len(record.part.split()) > 1 else ""
         part = f"{annex} {numeral.upper()}".strip() + sep + para.format(n=record.paragraph)
     elif record.kind == "paragraph":

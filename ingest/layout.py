@@ -7,11 +7,13 @@ functions over `PdfPage`s; no content line is ever dropped, only typed.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .lines import Line, LineType, classify, is_furniture
 from .pdf import PdfLine, PdfPage
 
+_PAGE_LABEL = re.compile(r"(?:page|página|p\.|стр\.)\s*\d{1,4}", re.IGNORECASE)  # "page 5" in a header
 _HEADER_BAND = 0.13  # share of the page height where running headers sit
 _FOOTER_BAND = 0.15
 
@@ -23,6 +25,17 @@ def body_font_size(pages: list[PdfPage]) -> float:
         for ln in p.lines:
             sizes[ln.size] += len(ln.text)
     return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def line_pitch(pages: list[PdfPage], body: float) -> float:
+    """The usual distance from one body line's top to the next: a wider one is a gap
+    (measured top to top, so lines with and without descenders compare alike)."""
+    pitches: Counter[float] = Counter()
+    for p in pages:
+        for a, b in zip(p.lines, p.lines[1:]):
+            if abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6 and 0 < b.top - a.top < 3 * body:
+                pitches[round((b.top - a.top) * 2) / 2] += 1
+    return pitches.most_common(1)[0][0] if pitches else 1.2 * body
 
 
 def _left_margin(pages: list[PdfPage], body: float) -> float:
@@ -41,7 +54,8 @@ def _furniture(page: PdfPage, body: float) -> set[int]:
     top_band, foot_band = page.height * _HEADER_BAND, page.height * (1 - _FOOTER_BAND)
     if page.number > 1:  # page 1's top is the masthead: content of the front matter
         for i, ln in enumerate(lines):
-            if ln.bottom > top_band or (ln.size >= body - 0.2 and not is_furniture(ln.text)):
+            if ln.bottom > top_band or (ln.size >= body - 0.2 and not is_furniture(ln.text)
+                                         and not _PAGE_LABEL.fullmatch(ln.text.strip())):
                 break
             out.add(i)
     for i in range(len(lines) - 1, -1, -1):
@@ -60,6 +74,12 @@ def _footnote_start(page: PdfPage, skip: set[int], body: float) -> int | None:
     """First line of the page-foot footnote area: a rule, or a run of smaller lines
     opening with a note marker, reaching down to the footer."""
     lines = [(i, ln) for i, ln in enumerate(page.lines) if i not in skip]
+    for _, y in page.rules:  # a drawn rule low on the page, with a note marker right under it
+        if y < page.height * 0.45:
+            continue
+        below = [(i, ln) for i, ln in lines if ln.top > y]
+        if below and _marker(below[0][1]):
+            return below[0][0]
     start = None
     for k in range(len(lines) - 1, -1, -1):
         i, ln = lines[k]
@@ -85,6 +105,7 @@ def pdf_lines(pages: list[PdfPage]) -> list[Line]:
     """The line stream of a whole PDF: text, gaps, furniture, footnote lines, page breaks."""
     body = body_font_size(pages)
     margin = _left_margin(pages, body)
+    gap_pitch = 1.25 * line_pitch(pages, body)
     out: list[Line] = []
     number = 0
     for page in pages:
@@ -107,7 +128,7 @@ def pdf_lines(pages: list[PdfPage]) -> list[Line]:
             if in_notes:
                 out.append(Line(number, ln.text, LineType.FOOTNOTE, page=page.number, indent=indent))
                 continue
-            if prev is not None and ln.top - prev.bottom > 0.5 * body:
+            if prev is not None and ln.top - prev.top > gap_pitch:
                 out.append(Line(number, " ", LineType.GAP, page=page.number))
             kind = classify(ln.text)
             if kind is LineType.FOOTNOTE_RULE:  # a drawn separator, not words
@@ -116,6 +137,6 @@ def pdf_lines(pages: list[PdfPage]) -> list[Line]:
             if kind in (LineType.LINK, LineType.FURNITURE):
                 kind = LineType.TEXT  # printed inside the page: content, never dropped
             out.append(Line(number, ln.text, kind, page=page.number, indent=indent,
-                            size=round(ln.size / body, 2), bold=ln.bold))
+                            size=round(ln.size / body, 2), bold=ln.bold, italic=ln.italic))
             prev = ln
     return out

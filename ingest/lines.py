@@ -32,6 +32,7 @@ class Line:
     indent: float | None = None  # first-character offset from the left margin, in font sizes (PDF)
     size: float = 1.0  # font size relative to the body text (PDF)
     bold: bool = False  # printed bold (PDF)
+    italic: bool = False  # printed italic (PDF)
 
     @property
     def text(self) -> str:

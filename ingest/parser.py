@@ -55,6 +55,7 @@ _SKIP_WEAK = 0.05  # leaving a wrapped "N." line (mid-sentence) as text
 _JUMP = 2.0  # accepting a gap in the numbering
 _MAX_JUMP = 3
 _LIST_JUMP = 0.3  # a list continuing past a missing item
+_QUOTED_ITEM_CHARS = 200  # mean length of a list's items from which it is a quoted report, not an agenda
 
 
 def cn_numeral(s: str) -> int:
@@ -173,6 +174,7 @@ class _Item:
     number: int | None = None  # "N." at the start of the line
     strong: bool = False  # placed like a paragraph start (after a gap or a finished sentence)
     bare: bool = False  # a number without its full stop: a paragraph only where exactly expected
+    listed: bool = False  # decided an item of a numbered list inside a paragraph
     detached: bool = False  # a block of its own after a gap: a table, a centred closing line
     para: bool = False  # decided by the numbering resolution
 
@@ -209,11 +211,29 @@ class _HeadingTracker:
             self.letter = key
 
 
-def _subheading(ln: Line, text: str, prev_gap: bool, nxt: Line | None) -> bool:
-    """A bold short line standing alone (numbered or not) is a sub-heading in UN print."""
-    if not ln.bold or len(text.split()) > 10 or text.endswith((".", ";", ",", ":")):
+def _off_column(ln: Line) -> bool:
+    """Printed outside the body's column or type (PDF): a table, a box, a title, a centred
+    closing line; after a gap it starts a block of its own, never a paragraph's next line."""
+    if ln.indent is None:
         return False
-    return prev_gap and (nxt is None or nxt.type in (LineType.GAP, LineType.PAGE))
+    return ln.size < 0.93 or ln.size > 1.1 or ln.indent >= 4 or ln.indent <= -2
+
+
+def _subheading(flow: list[Line], i: int, prev_gap: bool) -> int:
+    """How many lines (0: none) from flow[i] make a sub-heading: in UN print a short block
+    standing alone after a gap, wholly bold or italic, numbered, lettered or not."""
+    if not prev_gap:
+        return 0
+    j = i
+    while j < len(flow) and j - i < _HEADING_MAX_LINES and flow[j].type is LineType.TEXT \
+            and (flow[j].bold or flow[j].italic):
+        j += 1
+    words = sum(len(ln.text.split()) for ln in flow[i:j])
+    closed = j == len(flow) or flow[j].type in (LineType.GAP, LineType.PAGE)
+    last = re.sub(r"\d+$", "", flow[j - 1].text) if j > i else ""  # a footnote call after the stop
+    if j == i or not closed or words > 25 or last.endswith((".", ";", ",", ":")):
+        return 0
+    return j - i
 
 
 def _merge_number_lines(flow: list[Line]) -> list[Line]:
@@ -284,14 +304,15 @@ def _body_items(flow: list[Line]) -> list[_Item | None]:
             continue
         m = PARA_START.match(text)
         strong = prev_gap or not prev_text or prev_text.endswith(_SENTENCE_END)
-        if _subheading(ln, text, prev_gap, flow[i + 1] if i + 1 < len(flow) else None):
-            items.append(_Item(ln, text, heading=_Heading(2, text, ln.number)))
-            prev_gap, prev_text = False, text
-            i += 1
+        span = _subheading(flow, i, prev_gap)
+        if span:
+            heading = join_lines([x.text for x in flow[i:i + span]])
+            items.append(_Item(ln, heading, heading=_Heading(2, heading, ln.number)))
+            prev_gap, prev_text = False, heading
+            i += span
             continue
         bare = None if m else _BARE_START.match(text)
-        detached = prev_gap and not m and ln.indent is not None and (ln.size < 0.93 or ln.indent >= 4) \
-            and not LIST_ITEM.match(text)
+        detached = prev_gap and not m and _off_column(ln) and not LIST_ITEM.match(text)
         number = m or bare
         items.append(_Item(ln, text, number=int(number.group(1)) if number else None, strong=strong,
                            bare=bare is not None, detached=detached))
@@ -351,6 +372,7 @@ def _resolve_numbering(items: list[_Item]) -> list[str]:
         _, prev, decision = layers[k][state]
         it = events[k - 1]
         it.para = decision in ("para", "jump")
+        it.listed = decision == "list"
         if decision == "jump":
             warnings.append(f"line {it.line.number}: paragraph numbering jumps to {it.number} "
                             f"(paragraph {prev[0]} not found)")
@@ -497,15 +519,31 @@ def _numbered_blocks(items: list[_Item | None], part: str | None) -> list[_Block
     section: list[str] = []
     current: dict | None = None
 
+    def block(kind: str, number: int | None, lines: list[str], pages: list[int], line: int,
+              block_part: str | None) -> None:
+        text = join_lines(lines)
+        if text:
+            pages = [p for p in pages if p]
+            blocks.append(_Block(line, kind, number, tuple(section), text, page=min(pages, default=0),
+                                 page_end=max(pages, default=0), part=block_part))
+
     def close() -> None:
         nonlocal current
         if current and current["lines"]:
-            text = join_lines(current["lines"]) or (str(current["number"]) if current["number"] else "")
-            if text:
-                pages = [p for p in current["pages"] if p]
-                blocks.append(_Block(current["line"], current["kind"], current["number"], tuple(section), text,
-                                     page=min(pages, default=0), page_end=max(pages, default=0), part=part))
+            quoted = _quoted_items(current) if current["kind"] == "paragraph" else []
+            end = quoted[0][0] if quoted else len(current["lines"])
+            block(current["kind"], current["number"], current["lines"][:end], current["pages"][:end],
+                  current["line"], part)
+            for k, (start, number) in enumerate(quoted):
+                stop = quoted[k + 1][0] if k + 1 < len(quoted) else len(current["lines"])
+                first = PARA_START.sub("", current["lines"][start], count=1)
+                block("paragraph", number, [first] + current["lines"][start + 1:stop],
+                      current["pages"][start:stop], current["sources"][start], f"quote {current['number']}")
         current = None
+
+    def start(kind: str, number: int | None, it: _Item, lines: list[str]) -> dict:
+        return {"kind": kind, "number": number, "line": it.line.number, "lines": lines,
+                "pages": [it.line.page] * len(lines), "sources": [it.line.number] * len(lines), "listed": []}
 
     for it in items:
         if it is None:
@@ -517,20 +555,35 @@ def _numbered_blocks(items: list[_Item | None], part: str | None) -> list[_Block
             continue
         if it.detached and not it.para:
             close()
-            current = {"kind": "text", "number": None, "line": it.line.number, "lines": [], "pages": []}
+            current = start("text", None, it, [])
         if it.para:
             close()
-            start = PARA_START if not it.bare else _BARE_START
-            rest = start.sub("", it.text, count=1) if start.match(it.text) else ""
-            current = {"kind": "paragraph", "number": it.number, "line": it.line.number,
-                       "lines": [rest] if rest else [], "pages": [it.line.page]}
+            pattern = PARA_START if not it.bare else _BARE_START
+            rest = pattern.sub("", it.text, count=1) if pattern.match(it.text) else ""
+            current = start("paragraph", it.number, it, [rest] if rest else [])
             continue
         if current is None:
-            current = {"kind": "text", "number": None, "line": it.line.number, "lines": [], "pages": []}
+            current = start("text", None, it, [])
+        if it.listed:
+            current["listed"].append((len(current["lines"]), it.number))
         current["lines"].append(it.text)
         current["pages"].append(it.line.page)
+        current["sources"].append(it.line.number)
     close()
     return blocks
+
+
+def _quoted_items(paragraph: dict) -> list[tuple[int, int]]:
+    """A numbered report quoted inside a paragraph ("The report of Working Group I reads as
+    follows: 1. ... 2. ..."): a list from 1 whose items are paragraphs of prose, not the
+    one-line items of an agenda. Returns (line index, number) of its items, or []."""
+    listed = paragraph["listed"]
+    if len(listed) < 2 or listed[0][1] != 1 or [n for _, n in listed] != list(range(1, len(listed) + 1)):
+        return []
+    lines = paragraph["lines"]
+    bounds = [i for i, _ in listed] + [len(lines)]
+    sizes = [len(" ".join(lines[a:b])) for a, b in zip(bounds, bounds[1:])]
+    return listed if sum(sizes) / len(sizes) >= _QUOTED_ITEM_CHARS else []
 
 
 def _try_numbered(lines: list[Line]) -> tuple[list[_Item | None], list[str]] | None:
@@ -678,7 +731,12 @@ def _records(meta: DocumentMeta, blocks: list[_Block]) -> list[Record]:
         if b.kind == "annex":
             annex_no += 1
         if b.kind == "paragraph":
-            rid = f"{meta.doc_id}:p{b.number}" if b.part is None else f"{meta.doc_id}:annex{annex_no}-p{b.number}"
+            if b.part is None:
+                rid = f"{meta.doc_id}:p{b.number}"
+            elif b.part.startswith("quote"):
+                rid = f"{meta.doc_id}:quote{b.part.split()[1]}-p{b.number}"
+            else:
+                rid = f"{meta.doc_id}:annex{annex_no}-p{b.number}"
         else:
             rid = {
                 "front_matter": f"{meta.doc_id}:front",

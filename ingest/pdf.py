@@ -8,6 +8,7 @@ AGPL and was not considered for an MIT project.
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class PdfLine:
     size: float  # median font size of the line's characters
     first_size: float  # font size of its first character (a superscript footnote marker is smaller)
     bold: bool = False  # most of its characters are bold (headings)
+    italic: bool = False  # most of its characters are italic (sub-headings)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class PdfPage:
     width: float
     height: float
     lines: tuple[PdfLine, ...]
+    rules: tuple[tuple[float, float], ...] = ()  # short horizontal rules drawn on the page: (x0, top)
 
 
 def is_pdf(path: Path) -> bool:
@@ -88,7 +91,9 @@ def _read_page(page, number: int) -> PdfPage:
     n = tp.count_chars()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     refs = tuple(ctypes.byref(v) for v in (left, right, bottom, top))
+    loose = raw.FS_RECTF()
     segments: list[list[_Char]] = [[]]
+    fonts: dict[int, tuple[float, bool]] = {}
     for i in range(n):
         code = raw.FPDFText_GetUnicode(tp, i)
         if code in (10, 13):  # PDFium's own line break
@@ -99,16 +104,53 @@ def _read_page(page, number: int) -> PdfPage:
             code = 0x2D
         if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
             continue
-        raw.FPDFText_GetCharBox(tp, i, *refs)
+        raw.FPDFText_GetCharBox(tp, i, *refs)  # the ink: where the glyph is drawn
+        raw.FPDFText_GetLooseCharBox(tp, i, loose)  # the advance: where the next glyph may start
         ch = _Char(chr(code), left.value, right.value, height - top.value, height - bottom.value,
-                   raw.FPDFText_GetFontSize(tp, i), raw.FPDFText_GetFontWeight(tp, i) >= 600,
-                   code == 32 and raw.FPDFText_IsGenerated(tp, i) == 1)
+                   *_font(raw, tp, i, fonts), raw.FPDFText_GetFontWeight(tp, i) >= 600,
+                   code == 32 and raw.FPDFText_IsGenerated(tp, i) == 1, loose.left, loose.right)
         seg = segments[-1]
         if seg and not ch.space and _breaks(seg, ch):
             segments.append([])
         segments[-1].append(ch)
     tp.close()
-    return PdfPage(number, width, height, tuple(_lines(s) for s in _group(segments)))
+    return PdfPage(number, width, height, tuple(_lines(s) for s in _group(segments)), _rules(raw, page, height))
+
+
+def _rules(raw, page, height: float) -> tuple[tuple[float, float], ...]:
+    """Short horizontal lines drawn on the page (the rule over footnotes is one)."""
+    out = []
+    box = [ctypes.c_float() for _ in range(4)]
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box))
+        left, bottom, right, top = (v.value for v in box)
+        if top - bottom < 3 and 30 < right - left < 300:
+            out.append((left, height - top))
+    return tuple(sorted(out, key=lambda r: r[1]))
+
+
+def _font(raw, tp, i: int, cache: dict[int, tuple[float, bool]]) -> tuple[float, bool]:
+    """(printed font size, italic) of a character, once per text object. The size is the
+    object's size scaled by its matrix: many PDFs set size 1 and scale the text with the
+    matrix, where PDFium's own per-character size says 1."""
+    obj = raw.FPDFText_GetTextObject(tp, i)
+    key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+    if key not in cache:
+        size, matrix, flags = ctypes.c_float(), raw.FS_MATRIX(), ctypes.c_int()
+        if obj and raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size)) and \
+                raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+            points = size.value * math.hypot(matrix.c, matrix.d)
+        else:
+            points = raw.FPDFText_GetFontSize(tp, i)
+        raw.FPDFText_GetFontInfo(tp, i, None, 0, ctypes.byref(flags))
+        cache[key] = (points, bool(flags.value & _ITALIC))
+    return cache[key]
+
+
+_ITALIC = 1 << 6  # the PDF font descriptor's Italic flag
 
 
 @dataclass(frozen=True)
@@ -119,8 +161,11 @@ class _Char:
     top: float
     bottom: float
     size: float
+    italic: bool = False
     bold: bool = False
     generated: bool = False  # a space PDFium put in for a gap, not printed
+    start: float = 0.0  # the glyph's advance box, left and right: word spaces are measured on it
+    end: float = 0.0
 
     @property
     def space(self) -> bool:
@@ -139,24 +184,26 @@ def _breaks(seg: list[_Char], ch: _Char) -> bool:
 
 
 def _group(segments: list[list[_Char]]) -> list[list[list[_Char]]]:
-    """Pieces of one printed line (split by PDFium around superscripts or wide gaps) belong
-    together when they overlap vertically; lines come top to bottom."""
+    """Pieces of one printed line (split by PDFium around superscripts, apostrophes or wide
+    gaps) belong together: the tallest pieces found the lines, each smaller piece joins the
+    line it overlaps most (half its height at least); lines come top to bottom."""
     pieces = []
     for seg in segments:
         ink = [c for c in seg if not c.space]
         if ink:
             pieces.append((min(c.top for c in ink), max(c.bottom for c in ink), seg))
-    pieces.sort(key=lambda p: (p[1], p[0]))
-    lines: list[list] = []  # [top, bottom, [segments]]
+    pieces.sort(key=lambda p: p[0] - p[1])  # tallest first
+    lines: list[tuple[float, float, list]] = []  # (top, bottom) of the founding piece, segments
     for top, bottom, seg in pieces:
-        for line in reversed(lines[-4:]):
+        best, best_overlap = None, 0.5 * (bottom - top)
+        for line in lines:
             overlap = min(line[1], bottom) - max(line[0], top)
-            if overlap >= 0.5 * min(line[1] - line[0], bottom - top):
-                line[0], line[1] = min(line[0], top), max(line[1], bottom)
-                line[2].append(seg)
-                break
+            if overlap >= best_overlap:
+                best, best_overlap = line, overlap
+        if best is None:
+            lines.append((top, bottom, [seg]))
         else:
-            lines.append([top, bottom, [seg]])
+            best[2].append(seg)
     lines.sort(key=lambda ln: (ln[1], ln[0]))
     return [ln[2] for ln in lines]
 
@@ -164,21 +211,31 @@ def _group(segments: list[list[_Char]]) -> list[list[list[_Char]]]:
 def _lines(segments: list[list[_Char]]) -> PdfLine:
     segments = sorted(segments, key=lambda s: min(c.left for c in s if not c.space))
     text = ""
-    prev_right = None
+    prev: _Char | None = None
+    spaced = False
     for seg in segments:
-        ink = [c for c in seg if not c.space]
-        piece = "".join(c.ch for k, c in enumerate(seg) if not _spurious(seg, k)).strip()
-        if prev_right is not None:
-            gap = ink[0].left - prev_right
-            text += "" if gap < 0.15 * ink[0].size else (" " if gap < 3 * ink[0].size else "   ")
-        text += piece
-        prev_right = max(c.right for c in ink)
+        for k, c in enumerate(seg):
+            if c.space:
+                spaced = spaced or not _spurious(seg, k)
+                continue
+            if prev is not None:
+                gap = c.start - prev.end
+                if gap >= 3 * c.size:
+                    text += "   "  # columns apart
+                elif spaced or gap > 0.2 * c.size:  # a word space, printed or only positioned
+                    text += " "
+            text += c.ch
+            prev, spaced = c, False
     ink = sorted((c for s in segments for c in s if not c.space), key=lambda c: c.left)
     sizes = sorted(c.size for c in ink)
+    main = [c for c in ink if c.size >= 0.9 * sizes[len(sizes) // 2]]  # not superscripts
     return PdfLine(
-        text=text, x0=ink[0].left, x1=max(c.right for c in ink), top=min(c.top for c in ink),
+        text=text, x0=ink[0].left, x1=max(c.right for c in ink), top=min(c.top for c in main),
         bottom=max(c.bottom for c in ink), size=round(sizes[len(sizes) // 2], 1), first_size=round(ink[0].size, 1),
-        bold=sum(c.bold for c in ink) > 0.6 * len(ink),
+        # emphasis of the line: most characters, its first one included (a paragraph number in
+        # roman type before an italic "[To be completed]" is a paragraph, not a heading)
+        bold=ink[0].bold and sum(c.bold for c in ink) > 0.6 * len(ink),
+        italic=ink[0].italic and sum(c.italic for c in ink) > 0.6 * len(ink),
     )
 
 
