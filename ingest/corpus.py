@@ -23,6 +23,8 @@ from .records import DocId, DocumentMeta, FileName, Language, ParsedDocument, Re
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 SUPPORTED = (".pdf", ".txt")
+# what documents.un.org serves, as a PDF, for a symbol it does not hold
+_NOT_FOUND = "does not exist in the Official Document System"
 
 
 class ManifestEntry(BaseModel):
@@ -141,6 +143,9 @@ def parse_document(path: Path, entry: ManifestEntry | None = None) -> tuple[Pars
     """One file -> its records and the parser's warnings; IngestError when unreadable."""
     path = Path(path)
     lines, pages = read_lines(path)
+    if (pages or 1) <= 2 and any(_NOT_FOUND in ln.text for ln in lines[:40]):
+        raise IngestError(path, "not a document: the Official Document System's 'document does not exist' "
+                                "page was saved in its place; download it again")
     found = infer(lines, fallback_title=path.stem)
     given = entry.model_dump(exclude_unset=True) if entry else {}
     symbol = given["symbol"] if "symbol" in given else found.symbol

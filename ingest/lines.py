@@ -39,7 +39,7 @@ class Line:
         return clean_line(self.raw)
 
 
-SYMBOL = r"[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*)+"
+SYMBOL = r"[A-Z]{1,6}(?:\.\d{1,3})?(?:/[A-Z0-9][A-Za-z0-9.\-]*)+"  # A/80/1, GEGN.2/2025/35
 _SYMBOL_TOKEN = re.compile(rf"^{SYMBOL}$")
 _JOB_NUMBER = re.compile(r"^(?:[A-Z]{1,2}\.)?\d{2}-\d{5}$")  # V.21-04608, 21-04608
 _PAGE_FRACTION = re.compile(r"^\d{1,4}/\d{1,4}$")  # 2/7

@@ -221,12 +221,13 @@ def _off_column(ln: Line) -> bool:
 
 def _subheading(flow: list[Line], i: int, prev_gap: bool) -> int:
     """How many lines (0: none) from flow[i] make a sub-heading: in UN print a short block
-    standing alone after a gap, wholly bold or italic, numbered, lettered or not."""
+    standing alone after a gap, wholly bold or italic or in larger type, numbered, lettered
+    or not (paragraphs are printed in the body's type)."""
     if not prev_gap:
         return 0
     j = i
     while j < len(flow) and j - i < _HEADING_MAX_LINES and flow[j].type is LineType.TEXT \
-            and (flow[j].bold or flow[j].italic):
+            and (flow[j].bold or flow[j].italic or flow[j].size >= 1.15):
         j += 1
     words = sum(len(ln.text.split()) for ln in flow[i:j])
     closed = j == len(flow) or flow[j].type in (LineType.GAP, LineType.PAGE)
@@ -553,9 +554,10 @@ def _numbered_blocks(items: list[_Item | None], part: str | None) -> list[_Block
             del section[it.heading.level:]
             section.append(it.heading.text)
             continue
-        if it.detached and not it.para:
-            close()
+        if it.detached and not it.para and not (current and current.get("detached")):
+            close()  # a table or box: its rows, one after another, stay one block
             current = start("text", None, it, [])
+            current["detached"] = True
         if it.para:
             close()
             pattern = PARA_START if not it.bare else _BARE_START

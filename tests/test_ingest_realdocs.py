@@ -181,6 +181,22 @@ def test_resolution_preamble_and_metadata():
     assert notes[0].marker == "1" and notes[0].text == "Resolution 217 A (III)."
 
 
+def test_manifest_entry_overrides_what_the_document_says_and_ids_stay_unique(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a.pdf", "b.pdf", "c.pdf"):  # three copies of one document
+        (corpus / name).write_bytes((DATA / "pdf" / "S_2025_407.pdf").read_bytes())
+    (corpus / "manifest.yaml").write_text(
+        "documents:\n  - file: c.pdf\n    doc_id: pbc-advice\n    title: Advice on local elections\n",
+        encoding="utf-8")
+    docs = {d.meta.file: d.meta for d in ingest_corpus(corpus)}
+    assert [docs[f].doc_id for f in ("a.pdf", "b.pdf", "c.pdf")] == ["s-2025-407", "s-2025-407-en", "pbc-advice"]
+    assert docs["c.pdf"].title == "Advice on local elections" and docs["c.pdf"].symbol == "S/2025/407"
+    assert docs["a.pdf"].title.startswith("Letter dated 23 June 2025 from the Chair")
+    records = [r for d in ingest_corpus(corpus) for r in d.records]
+    assert len({r.id for r in records}) == len(records)
+
+
 def _pdf_with(tmp_path: Path, name: str, encrypt: bool = False) -> Path:
     from pypdf import PdfWriter
 
@@ -202,17 +218,19 @@ def test_unreadable_pdfs_are_reported_by_name_and_the_rest_ingested(tmp_path):
     (corpus / "empty.pdf").write_bytes(b"")
     _pdf_with(corpus, "scan.pdf")
     _pdf_with(corpus, "locked.pdf", encrypt=True)
+    (corpus / "A_78_1.pdf").write_bytes((REALDOCS / "pdf" / "A_78_1.pdf").read_bytes())  # an ODS error page
     result = read_corpus(corpus)
     assert [d.meta.doc_id for d in result.documents] == ["s-2025-407"]
     problems = {Path(f.path).name: f.problem for f in result.failed}
-    assert problems.keys() == {"corrupt.pdf", "empty.pdf", "scan.pdf", "locked.pdf"}
+    assert problems.keys() == {"corrupt.pdf", "empty.pdf", "scan.pdf", "locked.pdf", "A_78_1.pdf"}
+    assert "'document does not exist' page" in problems["A_78_1.pdf"]
     assert "encrypted" in problems["locked.pdf"] and "no text layer" in problems["scan.pdf"]
     assert problems["empty.pdf"] == "file is empty" and "not a readable PDF" in problems["corrupt.pdf"]
-    with pytest.raises(IngestError, match="corrupt.pdf"):
+    with pytest.raises(IngestError, match="A_78_1.pdf"):  # the first file by name
         read_corpus(corpus, strict=True)
     proc = subprocess.run([sys.executable, str(ROOT / "unqa.py"), "ingest", str(corpus), "--out",
                            str(tmp_path / "out.jsonl")], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1 and "4 file(s) failed" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 1 and "5 file(s) failed" in proc.stderr and "Traceback" not in proc.stderr
 
 
 EXPECTED = {lang: yaml.safe_load((DATA / "expected" / f"{lang}.yaml").read_text(encoding="utf-8"))
