@@ -71,7 +71,7 @@ def main() -> None:
             "warnings": len(warnings), "seconds": round(time.perf_counter() - t, 3),
         }
         rows.append(row)
-        print(f"{f.name:32} {row['symbol']:28} {row['lang']} p={row['pages']:>3} paras={main_paras:>3} "
+        print(f"{f.name:32} {row['symbol']:28} {row['lang']} p={row['pages'] or '-':>3} paras={main_paras:>3} "
               f"parts={row['part_paragraphs']:>3} pre={row['preamble']:>2} blocks={row['unnumbered']:>3} "
               f"fn={row['footnotes']:>3} warn={len(warnings)}" + (f"  {warnings[0]}" if warnings else ""))
     elapsed = time.perf_counter() - start

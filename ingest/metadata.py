@@ -37,6 +37,9 @@ _BODIES = re.compile(
 )
 _MASTHEAD_WORDS = re.compile(r"^(?:United Nations|Nations Unies|Naciones Unidas|Организация Объединенных Наций"
                              r"|الأمم المتحدة|联合国)\b")
+# the body opens with a chapter or paragraph 1: the title stands before it; contents lines never count
+_BODY_OPENS = re.compile(r"^(?:I\s*\.|1\s*[.．]|1\s+-|أولا\s*-|一\s*[.、．])\s*\S")
+_LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}")
 _RESOLUTION_TITLE = re.compile(r"^\d{1,4}/\d{1,4}\.\s+(\S.*)$|^Resolution \d+ \(\d{4}\)$")
 
 
@@ -129,20 +132,25 @@ def _title(first: list[Line]) -> str | None:
             if m and m.group(1):
                 return m.group(1)
         return titles[0] if titles else None
+    blocks: list[tuple[int, list[str]]] = []  # (indent, lines) of indented runs after the masthead
     for i, ln in enumerate(first):
         lead = len(ln.raw) - len(ln.raw.lstrip(" "))
         text = ln.text
-        if i < 4 or ln.type is not LineType.TEXT or lead < 6 or len(text.split()) < 3:
+        if _BODY_OPENS.match(text):
+            break
+        if _LEADERS.search(text):
             continue
-        if _DATE.search(text) or _DISTR.search(text) or text.startswith(("Original", "(")):
+        if i < 4 or ln.type is not LineType.TEXT or lead < 6 or _DATE.search(text) or _DISTR.search(text) \
+                or text.startswith(("Original", "(")) or _SYMBOL.fullmatch(text):
+            if blocks and blocks[-1][1]:
+                blocks.append((0, []))
             continue
-        parts = [text]
-        for nxt in first[i + 1:]:
-            if nxt.type is not LineType.TEXT or len(nxt.raw) - len(nxt.raw.lstrip(" ")) < 6:
-                break
-            parts.append(nxt.text)
-        return " ".join(parts)
-    return None
+        if not blocks or not blocks[-1][1]:
+            blocks.append((lead, []))
+        blocks[-1][1].append(text)
+    # the title is the least indented such run (a right-aligned masthead, as in Arabic, sits further in)
+    candidates = [(lead, lines) for lead, lines in blocks if len(" ".join(lines).split()) >= 3]
+    return " ".join(min(candidates, key=lambda b: b[0])[1]) if candidates else None
 
 
 def doc_id_for(symbol: str | None, stem: str) -> str:

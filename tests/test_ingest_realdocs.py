@@ -241,7 +241,8 @@ EXPECTED = {lang: yaml.safe_load((DATA / "expected" / f"{lang}.yaml").read_text(
 def test_own_reports_in_other_un_languages(lang):
     want = EXPECTED[lang]
     (doc,) = ingest_corpus(DATA / lang)  # no manifest: all metadata from the document
-    assert (doc.meta.symbol, doc.meta.language, doc.meta.date) == (want["symbol"], lang, want["date"])
+    assert (doc.meta.symbol, doc.meta.language, doc.meta.date, doc.meta.title) == \
+        (want["symbol"], lang, want["date"], want["title"])
     paras = {r.paragraph: r for r in doc.paragraphs()}
     assert sorted(paras) == list(range(1, want["paragraphs"] + 1))
     sections = list(dict.fromkeys(s for r in doc.paragraphs() for s in r.section))
