@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,13 +98,11 @@ def _metas_from_records(records: list[Record]) -> list[DocumentMeta]:
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, options: BuildOptions = BuildOptions(),
                 embedder: Embedder | None = None, progress: bool = False) -> IndexManifest:
-    """Ingest the corpus folder and build its index. Files that cannot be read are
-    reported on stderr and left out (strict: they stop the build)."""
+    """Ingest the corpus folder and build its index. Files that cannot be read are left out
+    and named in the manifest's `failed_files` (strict: they stop the build)."""
     corpus = read_corpus(corpus_dir, strict=options.strict,
                          progress=(lambda files: tqdm(files, desc="reading documents", unit="file", leave=False))
                          if progress else None)
-    for failed in corpus.failed:
-        tqdm.write(f"skipped {failed.path}: {failed.problem}", file=sys.stderr)
     docs = corpus.documents
     if not docs:
         raise IngestError(corpus_dir, f"no readable documents ({len(corpus.failed)} files failed)")

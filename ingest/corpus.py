@@ -88,7 +88,7 @@ def load_manifest(corpus_dir: Path) -> list[ManifestEntry]:
         where = ".".join(str(x) for x in err["loc"])
         raise IngestError(path, f"invalid manifest at {where}: {err['msg']}") from None
     ids: set[str] = set()
-    files: dict[str, str] = {}
+    files: set[str] = set()
     for e in manifest.documents:
         if e.doc_id is not None:
             if e.doc_id in ids:
@@ -98,7 +98,7 @@ def load_manifest(corpus_dir: Path) -> list[ManifestEntry]:
             raise IngestError(path, f"file '{e.file}' is listed twice")
         if not (path.parent / e.file).is_file():
             raise IngestError(path, f"entry '{e.doc_id or e.file}' names file '{e.file}', which does not exist")
-        files[e.file] = e.doc_id or e.file
+        files.add(e.file)
     return list(manifest.documents)
 
 

@@ -32,6 +32,8 @@ def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Cons
     start = time.perf_counter()
     manifest = build_index(corpus_dir, index_dir, BuildOptions(embedder=embedder), progress=True)
     console.print(f"index built: {manifest.record_count} records in {time.perf_counter() - start:.1f}s", soft_wrap=True)
+    for failed in manifest.failed_files:
+        console.print(f"left out (cannot be read): {failed}", soft_wrap=True, highlight=False)
 
 
 def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder: str,

@@ -254,3 +254,18 @@ def test_own_reports_in_other_un_languages(lang):
             assert f"\n{marker}" in text
     assert sum(r.kind == "footnote" for r in doc.records) == want["footnotes"]
     assert any(r.kind == "annex" for r in doc.records) == want["annex"]
+
+
+def test_cyrillic_and_arabic_sub_items_stay_in_their_paragraph():
+    from ingest import DocumentMeta, parse_report
+
+    russian = ("1. Совещание рекомендовало:\nа) расширить обмен данными;\nб) провести практикум в\n2026 году.\n\n"
+               "2. Следующее совещание состоится в Вене.\n")
+    meta = DocumentMeta(doc_id="ru", file="ru.txt", symbol=None, title="т", language="ru")
+    first, second = parse_report(meta, russian)
+    assert first.text.split("\n") == ["Совещание рекомендовало:", "а) расширить обмен данными;",
+                                      "б) провести практикум в 2026 году."]
+    assert second.paragraph == 2
+    (arabic,) = ingest_corpus(DATA / "ar")
+    ninth = arabic.paragraphs()[8]
+    assert [line.split(" ")[0] for line in ninth.text.split("\n")[1:]] == ["(أ)", "(ب)", "(ج)"]
