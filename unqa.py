@@ -165,6 +165,9 @@ def eval_cmd(
     out: Path = typer.Option(Path("reports/eval"), "--out", help="Folder for report.md, report.json, hit_at_k.png."),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score the LangChain-tutorial baseline."),
     gate: bool = typer.Option(False, "--gate", help="Exit 1 when a gate threshold is not met."),
+    blind: bool = typer.Option(False, "--blind", help="The blind dev/test sets over the real PDFs (eval/sets/)."),
+    realdocs: Path = typer.Option(ROOT.parent / "shared" / "realdocs" / "pdf", "--realdocs",
+                                  help="Folder of the real PDFs the blind sets were written on."),
 ) -> None:
     """Score the system against the question set: retrieval, citations, answers, abstention, latency."""
     from eval.cli import run_eval_command
@@ -177,6 +180,12 @@ def eval_cmd(
     if url and retriever != "hybrid":
         _fail("--retriever applies to an in-process index; a service answers with its own retriever")
     settings = Settings()
+    if blind:
+        from eval.cli import run_blind_command
+
+        with _errors():
+            run_blind_command(realdocs, ROOT / "data" / "blind", out, baseline)
+        return
     with _errors():
         if not url:  # like `unqa serve`: build the index of the bundled corpus when there is none
             from rich.console import Console

@@ -50,9 +50,16 @@ def hit_curve(questions: list[Question], outcomes: dict[str, Outcome], language:
 def run_eval(questions_file: Path = DEFAULT_QUESTIONS, index_dir: Path | None = None, url: str | None = None,
              retriever: str = "hybrid", corpus_dir: Path = ROOT / "corpus", baseline: bool = True,
              progress: bool = True) -> dict:
-    """Everything the report shows, as one JSON-able dict."""
+    """The main question set (gold given as record ids) against the bundled corpus."""
     questions = load_questions(questions_file)
     corpus = {r.id: r for d in ingest_corpus(corpus_dir) for r in d.records}
+    return evaluate(questions, corpus, str(questions_file), index_dir, url, retriever, corpus_dir, baseline, progress)
+
+
+def evaluate(questions: list[Question], corpus: dict, label: str, index_dir: Path | None = None,
+             url: str | None = None, retriever: str = "hybrid", corpus_dir: Path = ROOT / "corpus",
+             baseline: bool = True, progress: bool = True) -> dict:
+    """Everything the report shows, as one JSON-able dict."""
     targets = []
     embedder = None
     if url:
@@ -65,6 +72,7 @@ def run_eval(questions_file: Path = DEFAULT_QUESTIONS, index_dir: Path | None = 
     if baseline:
         targets.append(TutorialBaseline(corpus_dir, embedder or make_embedder()))
     labels = {rid: citation_label(r, "en") for rid, r in corpus.items()}
+    languages = sorted({q.language for q in questions})
     results = {}
     for target in targets:
         start = time.perf_counter()
@@ -73,13 +81,13 @@ def run_eval(questions_file: Path = DEFAULT_QUESTIONS, index_dir: Path | None = 
         results[target.name] = {
             "scores": scores,
             "failures": failures(questions, outcomes, labels),
-            "hit_curves": {lang: hit_curve(questions, outcomes, lang) for lang in ("zh", "en")},
+            "hit_curves": {lang: hit_curve(questions, outcomes, lang) for lang in languages},
             "seconds": time.perf_counter() - start,
         }
     main = "hybrid" if "hybrid" in results else next(n for n in results if n != "baseline")
     report = {
         "generated": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "questions_file": str(questions_file),
+        "questions_file": label,
         "questions": len(questions),
         "main": main,
         "targets": results,

@@ -82,19 +82,23 @@ def markdown(report: dict) -> str:
     return "\n".join(out)
 
 
+_LANGUAGE_NAMES = {"zh": "Chinese", "en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "ar": "Arabic"}
+
+
 def plot(report: dict, path: Path) -> None:
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    languages = list(next(iter(report["targets"].values()))["hit_curves"])
+    fig, axes = plt.subplots(1, len(languages), figsize=(3.8 * len(languages) + 1, 4.2), sharey=True, squeeze=False)
     ks = list(range(1, 11))
-    for ax, lang, title in ((axes[0], "zh", "Chinese questions"), (axes[1], "en", "English questions (cross-lingual)")):
+    for ax, lang in zip(axes[0], languages):
         for name, res in report["targets"].items():
             ax.plot(ks, res["hit_curves"][lang], marker="o", label=name)
-        ax.set_title(title)
+        ax.set_title(f"{_LANGUAGE_NAMES.get(lang, lang)} questions")
         ax.set_xlabel("k")
         ax.set_xticks(ks)
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel("Hit@k (gold record in the first k)")
-    axes[0].set_ylim(0, 1.02)
-    axes[1].legend(loc="lower right")
+    axes[0][0].set_ylabel("Hit@k (gold record in the first k)")
+    axes[0][0].set_ylim(0, 1.02)
+    axes[0][-1].legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

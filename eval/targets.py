@@ -12,7 +12,7 @@ import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from index import Index
-from ingest import Record, ingest_corpus, read_report
+from ingest import Record, read_corpus, read_lines, read_report
 from service import Answerer
 
 DEPTH = 10  # citations asked for, for the ranking metrics
@@ -72,6 +72,16 @@ class HttpTarget:
         return Outcome(qid, cites, data["answered"], data["answer"], took)
 
 
+def _raw_text(path: Path) -> str:
+    """A file's plain text as a tutorial would load it; a PDF's lines in the order printed,
+    one per line number, so that chunks map back to records by line."""
+    if path.suffix.lower() != ".pdf":
+        return read_report(path)
+    lines, _ = read_lines(path)
+    by_number = {ln.number: ln.raw for ln in lines if ln.raw.strip()}
+    return "\n".join(by_number.get(n, "") for n in range(1, max(by_number, default=0) + 1))
+
+
 class TutorialBaseline:
     """What a typical LangChain tutorial builds: RecursiveCharacterTextSplitter with its defaults
     over the raw text files (no paragraph structure), the same embedder, a flat FAISS index,
@@ -83,8 +93,8 @@ class TutorialBaseline:
         self.embedder = embedder
         splitter = RecursiveCharacterTextSplitter(add_start_index=True)  # the defaults: 4000 chars, 200 overlap
         self.chunks: list[tuple[str, list[Record]]] = []
-        for doc in ingest_corpus(corpus_dir):
-            raw = read_report(Path(corpus_dir) / doc.meta.file)
+        for doc in read_corpus(corpus_dir).documents:
+            raw = _raw_text(Path(corpus_dir) / doc.meta.file)
             records = sorted(doc.records, key=lambda r: r.line)
             for chunk in splitter.create_documents([raw]):
                 start = chunk.metadata["start_index"]
