@@ -1,83 +1,129 @@
-"""Calibrate the service's abstention thresholds on the question set.
+"""Calibrate the abstention thresholds on dev only: the main question set over the bundled
+reports, and the blind dev split over its PDFs (never the test split).
 
-    python -m eval.calibrate [--index-dir DIR] [--max-false-abstention 0.05]
+    python -m eval.calibrate [--max-false-abstention 0.05]
 
-For questions in the record's script and across scripts separately, prints the dense-score
-distributions of answerable and unanswerable questions and the highest threshold whose false
-abstention rate on answerable questions stays within the limit (service/answering.py holds the
-chosen values).
+A question is answered when its best record's dense score reaches the threshold of its
+(question language, record language) pair; a pair with fewer than MIN_PAIR_QUESTIONS dev
+questions uses the same-script or cross-script threshold. Thresholds are raised greedily,
+always where one more false abstention buys the most caught unanswerable questions, until
+the false abstentions on dev reach the budget. Prints the table that service/answering.py
+holds, and a leave-one-out estimate of what it does on questions it was not fitted on.
 """
 from __future__ import annotations
 
 import argparse
-import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-from index import build_index, load_index
-from service.answering import Answerer, is_cross_script
+from index import load_index
+from ingest import read_corpus
+from service.answering import Answerer, is_cross_script, question_language
 
-from .questions import DEFAULT_QUESTIONS, load_questions
+from .blind import load_split
+from .questions import load_questions, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
+MIN_PAIR_QUESTIONS = 8
+
+
+@dataclass(frozen=True)
+class Row:
+    qid: str
+    group: tuple[str, str]  # (question language, record language)
+    relation: str  # same | cross (script)
+    score: float  # dense score of the best record
+    answerable: bool
+    flagged: bool  # names an identifier no report mentions: abstains whatever the threshold
+
+
+def rows_of(index_dir: Path, questions) -> list[Row]:
+    ix = load_index(index_dir)
+    answerer = Answerer(ix)
+    out = []
+    for q in questions:
+        top = ix.search(q.question, top_k=5)[0]
+        relation = "cross" if is_cross_script(q.question, top.record) else "same"
+        out.append(Row(q.id, (question_language(q.question), top.record.language), relation,
+                       top.dense_score or 0.0, q.answerable, bool(answerer.unknown_identifiers(q.question))))
+    return out
+
+
+def dev_rows(bundled_index: Path, blind_dir: Path) -> list[Row]:
+    rows = rows_of(bundled_index, load_questions())
+    docs = read_corpus(blind_dir / "corpus").documents
+    dev, _ = resolve(load_split("dev"), {d.meta.file: list(d.records) for d in docs})
+    return rows + rows_of(blind_dir / "index", dev)
+
+
+def key_of(row: Row, pairs: set[tuple[str, str]]) -> tuple[str, str] | str:
+    return row.group if row.group in pairs else row.relation
+
+
+def fit(rows: list[Row], max_false: float) -> dict:
+    """Thresholds per key (a language pair, or "same"/"cross"), raised greedily."""
+    counts = defaultdict(int)
+    for r in rows:
+        counts[r.group] += 1
+    pairs = {g for g, n in counts.items() if n >= MIN_PAIR_QUESTIONS}
+    by_key: dict = defaultdict(list)
+    for r in rows:
+        by_key[key_of(r, pairs)].append(r)
+    thresholds = {k: 0.0 for k in by_key}
+    budget = int(max_false * sum(r.answerable for r in rows))
+    false = sum(r.answerable and r.flagged for r in rows)
+    while True:
+        best = None
+        for k, group in by_key.items():
+            for s in sorted({r.score for r in group if r.score >= thresholds[k]}):
+                cut = s + 1e-4  # abstain on every question of this key scoring up to s
+                newly = [r for r in group if not r.flagged and thresholds[k] <= r.score < cut]
+                cost = sum(r.answerable for r in newly)
+                gain = len(newly) - cost
+                if false + cost > budget:
+                    break
+                if gain and (best is None or gain / (cost + 0.5) > best[0]):
+                    best = (gain / (cost + 0.5), k, cut, cost)
+        if best is None:
+            for relation in ("same", "cross"):  # the fallback of pairs dev has not seen
+                thresholds.setdefault(relation, 0.0)
+            return {"thresholds": thresholds, "pairs": pairs}
+        _, k, cut, cost = best
+        thresholds[k] = cut
+        false += cost
+
+
+def decide(row: Row, model: dict) -> bool:
+    """True when the question is answered."""
+    if row.flagged:
+        return False
+    return row.score >= model["thresholds"].get(key_of(row, model["pairs"]), 0.0)
+
+
+def report(rows: list[Row], answered: list[bool]) -> str:
+    ans = [a for r, a in zip(rows, answered) if r.answerable]
+    una = [a for r, a in zip(rows, answered) if not r.answerable]
+    return (f"abstention recall {sum(not a for a in una)}/{len(una)} = {sum(not a for a in una) / len(una):.3f}, "
+            f"false abstention {sum(not a for a in ans)}/{len(ans)} = {sum(not a for a in ans) / len(ans):.3f}")
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--index-dir", type=Path)
-    p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    p.add_argument("--bundled-index", type=Path, default=ROOT / "data" / "index")
+    p.add_argument("--blind-dir", type=Path, default=ROOT / "data" / "blind")
     p.add_argument("--max-false-abstention", type=float, default=0.05)
     args = p.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        index_dir = args.index_dir or Path(tmp)
-        if not args.index_dir:
-            build_index(ROOT / "corpus", index_dir)
-        ix = load_index(index_dir)
-        answerer = Answerer(ix)
-        groups: dict[str, list[tuple[float, bool, str, bool]]] = {"same": [], "cross": []}
-        for q in load_questions(args.questions):
-            hits = ix.search(q.question, top_k=5)
-            top = hits[0]
-            relation = "cross" if is_cross_script(q.question, top.record) else "same"
-            flagged = bool(answerer.unknown_identifiers(q.question))
-            groups[relation].append((top.dense_score or 0.0, q.answerable, q.id, flagged))
-    n_answerable = sum(1 for rows in groups.values() for r in rows if r[1])
-    budget = int(args.max_false_abstention * n_answerable)
-    options = {rel: _thresholds(rows) for rel, rows in groups.items()}
-    best = None
-    for t_same, fa_same, caught_same in options["same"]:
-        for t_cross, fa_cross, caught_cross in options["cross"]:
-            if len(fa_same) + len(fa_cross) > budget:
-                continue
-            key = (len(caught_same) + len(caught_cross), -(len(fa_same) + len(fa_cross)))
-            if best is None or key > best[0]:
-                best = (key, (t_same, fa_same, caught_same), (t_cross, fa_cross, caught_cross))
-    n_unans = sum(1 for rows in groups.values() for r in rows if not r[1])
-    for relation, rows in groups.items():
-        unans = sorted((round(r[0], 3), r[2]) for r in rows if not r[1])
-        print(f"{relation}-script questions: {len(rows)} ({len(unans)} unanswerable)")
-        print(f"  blocked by unknown identifiers: {[r[2] for r in rows if r[3]]}")
-        print(f"  unanswerable dense scores: {unans}")
-        print(f"  lowest answerable dense scores: {sorted((round(r[0], 3), r[2]) for r in rows if r[1])[:6]}")
-    (_, same, cross) = best
-    print(f"best within {budget} false abstentions of {n_answerable}:")
-    print(f"  MIN_DENSE_SAME_SCRIPT = {same[0]:.4f}   abstains on {same[2]}, falsely on {same[1]}")
-    print(f"  MIN_DENSE_CROSS_SCRIPT = {cross[0]:.4f}  abstains on {cross[2]}, falsely on {cross[1]}")
-    caught = len(same[2]) + len(cross[2])
-    false = len(same[1]) + len(cross[1])
-    print(f"  abstention recall {caught}/{n_unans} = {caught / n_unans:.3f}, "
-          f"false abstention {false}/{n_answerable} = {false / n_answerable:.3f} (fitted on this set)")
-
-
-def _thresholds(rows):
-    """Every useful threshold (midway between neighbouring scores) with what it catches."""
-    scores = sorted({r[0] for r in rows})
-    cuts = [0.0] + [(a + b) / 2 for a, b in zip(scores, scores[1:])] + [scores[-1] + 1e-3]
-    out = []
-    for t in cuts:
-        fa = [r[2] for r in rows if r[1] and (r[3] or r[0] < t)]
-        caught = [r[2] for r in rows if not r[1] and (r[3] or r[0] < t)]
-        out.append((t, fa, caught))
-    return out
+    rows = dev_rows(args.bundled_index, args.blind_dir)
+    model = fit(rows, args.max_false_abstention)
+    print("THRESHOLDS = {")
+    for k, t in sorted(model["thresholds"].items(), key=lambda kv: str(kv[0])):
+        n = sum(1 for r in rows if key_of(r, model["pairs"]) == k)
+        print(f"    {k!r}: {t:.4f},  # {n} dev questions")
+    print("}")
+    print("dev, fitted on itself:", report(rows, [decide(r, model) for r in rows]))
+    loo = [decide(r, fit(rows[:i] + rows[i + 1:], args.max_false_abstention)) for i, r in enumerate(rows)]
+    print("dev, leave-one-out (each question decided by thresholds fitted without it):", report(rows, loo))
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def run_blind_command(pdf_dir: Path, work_dir: Path, out_dir: Path, baseline: bo
     for split, report in reports.items():
         paths = write(report, out_dir / split)
         t = Table(title=f"unqa eval: blind {split} split ({report['questions']} questions)")
-        for h in ("target", "questions", "n", "Hit@1 [95% CI]", "Hit@5 [95% CI]", "key fact", "abstention recall",
+        for h in ("target", "language", "questions", "Hit@1 [95% CI]", "Hit@5 [95% CI]", "key fact", "abstention recall",
                   "false abstention"):
             t.add_column(h)
         for name, res in report["targets"].items():

@@ -21,7 +21,7 @@ from .units import make_sentences, make_units
 
 # Chosen by measurement (README.md, "Retrieval choices"): see eval/retrieval_compare.py
 DEFAULT_CONTEXT = "none"
-DEFAULT_TOKENIZER = "jieba"
+DEFAULT_TOKENIZER = "jieba-snowball"  # measured: benchmarks/compare_tokenizers.py (dev only)
 BATCH = 16
 
 

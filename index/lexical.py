@@ -13,7 +13,13 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-TOKENIZERS = ("jieba", "bigram")
+from ingest.language import language_of
+
+TOKENIZERS = ("jieba", "bigram", "jieba-snowball")
+# Snowball stemmers (PyStemmer) for the UN languages written with word spaces
+_SNOWBALL = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 _MONTHS = {m: i for i, m in enumerate(
     ("january february march april may june july august september october november december").split(), 1)}
@@ -68,13 +74,21 @@ def _protected_tokens(m: re.Match) -> list[str]:
 
 
 class Tokenizer:
-    """`jieba`: jieba search-mode words; `bigram`: characters and character bigrams."""
+    """`jieba`: jieba search-mode words; `bigram`: characters and character bigrams;
+    `jieba-snowball`: jieba, and other words reduced to their Snowball stem in their
+    language (Russian and Arabic by script; English, French or Spanish as the text's
+    language, ingest.language), so "participants" and "participant" meet."""
 
     def __init__(self, kind: str = "bigram") -> None:
         if kind not in TOKENIZERS:
             raise ValueError(f"lexical tokenizer must be one of {TOKENIZERS}")
         self.kind = kind
-        if kind == "jieba":
+        self.stemmers = {}
+        if kind.endswith("snowball"):
+            import Stemmer
+
+            self.stemmers = {lang: Stemmer.Stemmer(name) for lang, name in _SNOWBALL.items()}
+        if kind.startswith("jieba"):
             import jieba
 
             jieba.setLogLevel(logging.ERROR)
@@ -92,15 +106,22 @@ class Tokenizer:
             last = m.end()
         rest.append(text[last:])
         plain = _NUMBER_SEP.sub("", " ".join(rest))
+        latin = self._latin_language(plain)
         pos = 0
         for m in _CJK_RUN.finditer(plain):
-            tokens.extend(self._words(plain[pos:m.start()]))
+            tokens.extend(self._words(plain[pos:m.start()], latin))
             tokens.extend(self._cjk(m.group()))
             if characters:
                 tokens.extend(self.characters(m.group()))
             pos = m.end()
-        tokens.extend(self._words(plain[pos:]))
+        tokens.extend(self._words(plain[pos:], latin))
         return tokens
+
+    def _latin_language(self, text: str) -> str:
+        if not self.stemmers:
+            return ""
+        lang = language_of(text, default="en")
+        return lang if lang in ("en", "fr", "es") else "en"
 
     @staticmethod
     def characters(text: str) -> list[str]:
@@ -108,12 +129,15 @@ class Tokenizer:
         one-character word and only serve as the fallback."""
         return ["#" + c for run in _CJK_RUN.findall(text) for c in run if c not in _CJK_STOP]
 
-    @staticmethod
-    def _words(text: str) -> list[str]:
-        return [w.lower() for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+    def _words(self, text: str, latin: str) -> list[str]:
+        words = [w.lower() for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+        if not self.stemmers:
+            return words
+        return [self.stemmers["ru" if _CYRILLIC.search(w) else "ar" if _ARABIC.search(w) else latin].stemWord(w)
+                if not w.isdigit() else w for w in words]
 
     def _cjk(self, run: str) -> list[str]:
-        if self.kind == "jieba":
+        if self.kind.startswith("jieba"):
             return [w for w in self._jieba.lcut_for_search(run) if w not in _CJK_STOP and w not in _CJK_STOPWORDS]
         return [c for c in run if c not in _CJK_STOP] + [a + b for a, b in zip(run, run[1:])]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
+from .language import language_of
 from .lines import SYMBOL, Line, LineType
 
 _SYMBOL = re.compile(rf"(?<![\w/]){SYMBOL}\*?(?:\s?[–—−-]\s?{SYMBOL}\*?)*(?:\s\(\d{{4}}\))?")
@@ -82,33 +82,7 @@ def _language(lines: list[Line]) -> str | None:
         m = _JOB_LANGUAGE.search(ln.text)
         if m:
             return _JOB_CODES[m.group(1)]
-    return script_language(" ".join(ln.text for ln in lines[:400] if ln.type is LineType.TEXT))
-
-
-def script_language(text: str) -> str | None:
-    """The language of a document's text where no job number says it (py3langid,
-    limited to the six UN languages; scripts decide Arabic, Chinese and Russian)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None
-    counts = Counter(
-        "ar" if "\u0600" <= ch <= "\u06ff" else "zh" if "\u4e00" <= ch <= "\u9fff" else
-        "ru" if "\u0400" <= ch <= "\u04ff" else "latin" for ch in letters)
-    script, _ = counts.most_common(1)[0]
-    if script != "latin":
-        return script
-
-    lang, _ = _latin_identifier().classify(text[:5000])
-    return lang if lang in ("en", "fr", "es") else "en"
-
-
-@cache
-def _latin_identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(["en", "fr", "es"])
-    return identifier
+    return language_of(" ".join(ln.text for ln in lines[:400] if ln.type is LineType.TEXT))
 
 
 def _title(first: list[Line]) -> str | None:

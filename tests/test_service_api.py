@@ -108,3 +108,9 @@ def test_page_is_served(client):
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert 'id="question"' in page.text and client.get("/static/app.js").status_code == 200
+
+
+@pytest.mark.parametrize("question", ["?", "a", "the", "😀", "... ?", "的"])
+def test_a_question_without_content_is_not_answered(client, question):
+    data = client.post("/ask", json={"question": question}).json()
+    assert data["answered"] is False
