@@ -13,7 +13,7 @@ from scipy.stats import binomtest
 
 from ingest import read_corpus
 
-from .harness import evaluate
+from .harness import baselines_for, evaluate
 from .questions import Question, SetQuestion, load_set, resolve
 
 SETS = Path(__file__).resolve().parent / "sets"
@@ -67,11 +67,12 @@ def run_blind(corpus_dir: Path, index_dir: Path, baseline: bool = True, progress
     docs = read_corpus(corpus_dir).documents
     by_file = {d.meta.file: list(d.records) for d in docs}
     corpus = {r.id: r for d in docs for r in d.records}
+    shared = baselines_for(corpus_dir) if baseline else []  # built once, asked by both splits
     out = {}
     for split in SPLITS:
         questions, missing = resolve(load_split(split), by_file)
         report = evaluate(questions, corpus, label=f"eval/sets/{split}-*.yaml", index_dir=index_dir,
-                          corpus_dir=corpus_dir, baseline=baseline, progress=progress)
+                          corpus_dir=corpus_dir, baseline=baseline, progress=progress, baselines=shared)
         report["unresolved_gold"] = missing
         report["intervals"] = intervals(questions, report)
         out[split] = report

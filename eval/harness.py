@@ -12,7 +12,7 @@ from ingest import ingest_corpus
 
 from .metrics import failures, per_question_rank, score
 from .questions import DEFAULT_QUESTIONS, Question, load_questions
-from .targets import HttpTarget, IndexTarget, Outcome, TutorialBaseline
+from .targets import ChunkBaseline, HttpTarget, IndexTarget, Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,9 +56,15 @@ def run_eval(questions_file: Path = DEFAULT_QUESTIONS, index_dir: Path | None = 
     return evaluate(questions, corpus, str(questions_file), index_dir, url, retriever, corpus_dir, baseline, progress)
 
 
+def baselines_for(corpus_dir: Path, embedder=None) -> list[ChunkBaseline]:
+    """The three chunk pipelines side by side (eval/targets.py), built once for a corpus."""
+    embedder = embedder or make_embedder()
+    return [ChunkBaseline(corpus_dir, embedder, kind) for kind in ChunkBaseline.KINDS]
+
+
 def evaluate(questions: list[Question], corpus: dict, label: str, index_dir: Path | None = None,
              url: str | None = None, retriever: str = "hybrid", corpus_dir: Path = ROOT / "corpus",
-             baseline: bool = True, progress: bool = True) -> dict:
+             baseline: bool = True, progress: bool = True, baselines: list[ChunkBaseline] | None = None) -> dict:
     """Everything the report shows, as one JSON-able dict."""
     targets = []
     embedder = None
@@ -70,7 +76,7 @@ def evaluate(questions: list[Question], corpus: dict, label: str, index_dir: Pat
         names = RETRIEVERS if retriever == "all" else (retriever,)
         targets += [IndexTarget(ix, name) for name in names]
     if baseline:
-        targets.append(TutorialBaseline(corpus_dir, embedder or make_embedder()))
+        targets += baselines if baselines is not None else baselines_for(corpus_dir, embedder)
     labels = {rid: citation_label(r, "en") for rid, r in corpus.items()}
     languages = sorted({q.language for q in questions})
     results = {}
@@ -84,7 +90,7 @@ def evaluate(questions: list[Question], corpus: dict, label: str, index_dir: Pat
             "hit_curves": {lang: hit_curve(questions, outcomes, lang) for lang in languages},
             "seconds": time.perf_counter() - start,
         }
-    main = "hybrid" if "hybrid" in results else next(n for n in results if n != "baseline")
+    main = "hybrid" if "hybrid" in results else next(n for n in results if n not in ChunkBaseline.KINDS)
     report = {
         "generated": time.strftime("%Y-%m-%d %H:%M:%S"),
         "questions_file": label,

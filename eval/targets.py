@@ -82,16 +82,33 @@ def _raw_text(path: Path) -> str:
     return "\n".join(by_number.get(n, "") for n in range(1, max(by_number, default=0) + 1))
 
 
-class TutorialBaseline:
-    """What a typical LangChain tutorial builds: RecursiveCharacterTextSplitter with its defaults
-    over the raw text files (no paragraph structure), the same embedder, a flat FAISS index,
-    top-k by cosine. Chunks are mapped back to the records they overlap only for scoring."""
+class ChunkBaseline:
+    """A chunk-and-cosine pipeline over the documents' plain text (no paragraph structure), the
+    same embedder, a flat FAISS index, top-k by cosine. Chunks are mapped back to the records
+    they overlap only for scoring.
 
-    name = "baseline"
+    - `baseline`: what a LangChain tutorial builds, RecursiveCharacterTextSplitter's defaults
+      (4000 characters, 200 overlap): three quarters of a chunk lie past the model's window;
+    - `langchain-fit`: the same splitter with chunks that fit the window (512 tokens of the
+      embedder's own tokenizer, 50 overlap);
+    - `askun`: the AskUN pipeline as its README describes it (1 200-token chunks, 150 overlap,
+      top-k by cosine, no LLM), over our PDF text rather than PyMuPDF's (AGPL); its headings
+      (`^\\d+\\.\\s` lines) label chunks and do not change the ranking, so they are not rebuilt.
+    """
 
-    def __init__(self, corpus_dir: Path, embedder) -> None:
+    KINDS = ("baseline", "langchain-fit", "askun")
+
+    def __init__(self, corpus_dir: Path, embedder, name: str = "baseline") -> None:
         self.embedder = embedder
-        splitter = RecursiveCharacterTextSplitter(add_start_index=True)  # the defaults: 4000 chars, 200 overlap
+        self.name = name
+        splitter = {
+            "baseline": lambda: RecursiveCharacterTextSplitter(add_start_index=True),
+            "langchain-fit": lambda: RecursiveCharacterTextSplitter(
+                chunk_size=embedder.max_tokens, chunk_overlap=50, length_function=embedder.token_count,
+                add_start_index=True),
+            "askun": lambda: RecursiveCharacterTextSplitter(
+                chunk_size=1200, chunk_overlap=150, length_function=embedder.token_count, add_start_index=True),
+        }[name]()
         self.chunks: list[tuple[str, list[Record]]] = []
         for doc in read_corpus(corpus_dir).documents:
             raw = _raw_text(Path(corpus_dir) / doc.meta.file)
