@@ -184,7 +184,7 @@ def eval_cmd(
         from eval.cli import run_blind_command
 
         with _errors():
-            run_blind_command(realdocs, ROOT / "data" / "blind", out, baseline)
+            run_blind_command(realdocs, ROOT / "data" / "blind", out, baseline, settings.embedder)
         return
     with _errors():
         if not url:  # like `unqa serve`: build the index of the bundled corpus when there is none

