@@ -13,7 +13,7 @@ from scipy.stats import binomtest
 
 from ingest import read_corpus
 
-from .harness import baselines_for, evaluate
+from .harness import baselines_for, evaluate, sources_of
 from .questions import Question, SetQuestion, load_set, resolve
 
 SETS = Path(__file__).resolve().parent / "sets"
@@ -61,7 +61,8 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     return (float(ci.low), float(ci.high))
 
 
-def run_blind(corpus_dir: Path, index_dir: Path, baseline: bool = True, progress: bool = True) -> dict:
+def run_blind(corpus_dir: Path, index_dir: Path, baseline: bool = True, progress: bool = True,
+              splits: tuple[str, ...] = SPLITS) -> dict:
     """dev and test, each evaluated like the main question set; gold resolved by reading the corpus."""
     check_frozen()
     docs = read_corpus(corpus_dir).documents
@@ -69,10 +70,11 @@ def run_blind(corpus_dir: Path, index_dir: Path, baseline: bool = True, progress
     corpus = {r.id: r for d in docs for r in d.records}
     shared = baselines_for(corpus_dir) if baseline else []  # built once, asked by both splits
     out = {}
-    for split in SPLITS:
+    for split in splits:
         questions, missing = resolve(load_split(split), by_file)
         report = evaluate(questions, corpus, label=f"eval/sets/{split}-*.yaml", index_dir=index_dir,
-                          corpus_dir=corpus_dir, baseline=baseline, progress=progress, baselines=shared)
+                          corpus_dir=corpus_dir, baseline=baseline, progress=progress, baselines=shared,
+                          sources=sources_of(docs, corpus_dir), gate=split == "test")
         report["unresolved_gold"] = missing
         report["intervals"] = intervals(questions, report)
         out[split] = report
@@ -80,15 +82,19 @@ def run_blind(corpus_dir: Path, index_dir: Path, baseline: bool = True, progress
 
 
 def intervals(questions: list[Question], report: dict) -> dict:
-    """Wilson intervals of the shares that count questions, for the main target, by language."""
+    """Wilson intervals of the shares that count questions, for the main target, overall, by
+    language ("zh") and by question type ("type who")."""
     res = report["targets"][report["main"]]["scores"]
     out = {}
-    for group, block in [("all", res["overall"]), *res["by_language"].items()]:
-        qs = [q for q in questions if group == "all" or q.language == group]
+    groups = [("all", res["overall"], questions)]
+    groups += [(lang, b, [q for q in questions if q.language == lang]) for lang, b in res["by_language"].items()]
+    groups += [(f"type {t}", b, [q for q in questions if q.type == t]) for t, b in res.get("by_type", {}).items()]
+    for group, block, qs in groups:
         n_ans = sum(q.answerable for q in qs)
         n_una = len(qs) - n_ans
         out[group] = {}
         for metric, n in (("Hit@1", n_ans), ("Hit@5", n_ans), ("answer has key fact", n_ans),
+                          ("oracle Hit@1 (top 50)", n_ans),
                           ("false abstention", n_ans), ("abstention recall", n_una)):
             if block.get(metric) is not None and n:
                 out[group][metric] = wilson(round(block[metric] * n), n)

@@ -52,8 +52,15 @@ def run_eval(questions_file: Path = DEFAULT_QUESTIONS, index_dir: Path | None = 
              progress: bool = True) -> dict:
     """The main question set (gold given as record ids) against the bundled corpus."""
     questions = load_questions(questions_file)
-    corpus = {r.id: r for d in ingest_corpus(corpus_dir) for r in d.records}
-    return evaluate(questions, corpus, str(questions_file), index_dir, url, retriever, corpus_dir, baseline, progress)
+    docs = ingest_corpus(corpus_dir)
+    corpus = {r.id: r for d in docs for r in d.records}
+    return evaluate(questions, corpus, str(questions_file), index_dir, url, retriever, corpus_dir, baseline, progress,
+                    sources=sources_of(docs, corpus_dir))
+
+
+def sources_of(documents, corpus_dir: Path) -> dict[str, Path]:
+    """Each document's source file, for checking cited text against it."""
+    return {d.meta.doc_id: Path(corpus_dir) / d.meta.file for d in documents}
 
 
 def baselines_for(corpus_dir: Path, embedder=None) -> list[ChunkBaseline]:
@@ -64,7 +71,8 @@ def baselines_for(corpus_dir: Path, embedder=None) -> list[ChunkBaseline]:
 
 def evaluate(questions: list[Question], corpus: dict, label: str, index_dir: Path | None = None,
              url: str | None = None, retriever: str = "hybrid", corpus_dir: Path = ROOT / "corpus",
-             baseline: bool = True, progress: bool = True, baselines: list[ChunkBaseline] | None = None) -> dict:
+             baseline: bool = True, progress: bool = True, baselines: list[ChunkBaseline] | None = None,
+             sources: dict[str, Path] | None = None, gate: bool = False) -> dict:
     """Everything the report shows, as one JSON-able dict."""
     targets = []
     embedder = None
@@ -83,7 +91,7 @@ def evaluate(questions: list[Question], corpus: dict, label: str, index_dir: Pat
     for target in targets:
         start = time.perf_counter()
         outcomes = run_target(target, questions, progress)
-        scores = score(questions, outcomes, corpus)
+        scores = score(questions, outcomes, corpus, sources)
         results[target.name] = {
             "scores": scores,
             "failures": failures(questions, outcomes, labels),
@@ -97,7 +105,7 @@ def evaluate(questions: list[Question], corpus: dict, label: str, index_dir: Pat
         "questions": len(questions),
         "main": main,
         "targets": results,
-        "gate": check_gate(results[main]["scores"]),
+        "gate": check_gate(results[main]["scores"]) if gate else [],
     }
     if "baseline" in results:
         ours, base = results[main]["scores"], results["baseline"]["scores"]

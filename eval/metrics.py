@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from pathlib import Path
 
 import ir_measures
 import numpy as np
@@ -13,6 +14,7 @@ from ir_measures import RR, R, Success, nDCG
 from ingest import Record
 
 from .questions import Question
+from .source_check import matches_source
 from .targets import Outcome
 
 MEASURES = {"Hit@1": Success @ 1, "Hit@3": Success @ 3, "Hit@5": Success @ 5, "MRR@10": RR @ 10,
@@ -44,6 +46,11 @@ def per_question_rank(q: Question, outcome: Outcome) -> int | None:
     return next((i + 1 for i, c in enumerate(outcome.citations) if c.id in q.gold), None)
 
 
+def deep_rank(q: Question, outcome: Outcome) -> int | None:
+    """The gold record's rank among the CEILING_DEPTH best (None: not among them)."""
+    return next((i + 1 for i, rid in enumerate(outcome.deep or ()) if rid in q.gold), None)
+
+
 def chunk_hits(questions: list[Question], outcomes: dict[str, Outcome]) -> dict[str, float]:
     """Baseline only: the share whose k best chunks contain a gold record anywhere."""
     answerable = [q for q in questions if q.answerable]
@@ -54,9 +61,11 @@ def chunk_hits(questions: list[Question], outcomes: dict[str, Outcome]) -> dict[
     return out
 
 
-def citation_checks(outcomes: dict[str, Outcome], corpus: dict[str, Record]) -> dict[str, float]:
-    """Every cited record exists in the corpus and carries its exact text."""
-    total = exists = exact = 0
+def citation_checks(outcomes: dict[str, Outcome], corpus: dict[str, Record],
+                    sources: dict[str, Path] | None = None) -> dict[str, float]:
+    """Every cited record exists in the corpus and carries its exact text; and, read from the
+    source file itself (eval/source_check.py), the cited text is the document's text."""
+    total = exists = exact = in_source = 0
     for o in outcomes.values():
         for c in o.citations:
             total += 1
@@ -64,8 +73,14 @@ def citation_checks(outcomes: dict[str, Outcome], corpus: dict[str, Record]) -> 
             ok = rec is not None and rec.doc_id == c.doc_id and rec.kind == c.kind and rec.paragraph == c.paragraph
             exists += ok
             exact += ok and (c.text is None or c.text == rec.text)
-    return {"cited records": total, "citation exists": exists / total if total else 1.0,
-            "citation text exact": exact / total if total else 1.0}
+            if ok and sources and rec.doc_id in sources:
+                in_source += matches_source(c.text if c.text is not None else rec.text, sources[rec.doc_id],
+                                            rec.page, rec.page_end)
+    out = {"cited records": total, "citation exists": exists / total if total else 1.0,
+           "citation text exact": exact / total if total else 1.0}
+    if sources:
+        out["citation text in source"] = in_source / total if total else 1.0
+    return out
 
 
 def shares(questions: list[Question], outcomes: dict[str, Outcome]) -> dict[str, float]:
@@ -89,6 +104,8 @@ def shares(questions: list[Question], outcomes: dict[str, Outcome]) -> dict[str,
             out["abstention recall"] = np.mean([outcomes[q.id].answered is False for q in una])
         if abstained:
             out["abstention precision"] = np.mean([not q.answerable for q in abstained])
+    if answerable and all(outcomes[q.id].deep is not None for q in answerable):
+        out["oracle Hit@1 (top 50)"] = np.mean([bool(set(q.gold) & set(outcomes[q.id].deep)) for q in answerable])
     lat = [outcomes[q.id].took_ms for q in questions]
     out["latency p50 ms"] = float(np.percentile(lat, 50))
     out["latency p95 ms"] = float(np.percentile(lat, 95))
@@ -107,8 +124,9 @@ def consistency(questions: list[Question], outcomes: dict[str, Outcome]) -> dict
     return {"zh/en pairs": len(both), "same first citation": float(np.mean(same)) if same else 0.0}
 
 
-def score(questions: list[Question], outcomes: dict[str, Outcome], corpus: dict[str, Record]) -> dict:
-    """Every figure, overall and broken down by question language and by type tag."""
+def score(questions: list[Question], outcomes: dict[str, Outcome], corpus: dict[str, Record],
+          sources: dict[str, Path] | None = None) -> dict:
+    """Every figure, overall and broken down by question language, by question type and by tag."""
     def block(qs: list[Question]) -> dict[str, float]:
         out = {**ranking(qs, outcomes), **shares(qs, outcomes)}
         if any(o.chunk_hits for o in outcomes.values()):
@@ -117,9 +135,11 @@ def score(questions: list[Question], outcomes: dict[str, Outcome], corpus: dict[
 
     languages = sorted({q.language for q in questions})
     tags = sorted({t for q in questions for t in q.tags})
+    types = sorted({q.type for q in questions if q.type})
     return {
-        "overall": {**block(questions), **citation_checks(outcomes, corpus), **consistency(questions, outcomes)},
+        "overall": {**block(questions), **citation_checks(outcomes, corpus, sources), **consistency(questions, outcomes)},
         "by_language": {lang: block([q for q in questions if q.language == lang]) for lang in languages},
+        "by_type": {t: block([q for q in questions if q.type == t]) for t in types},
         "by_tag": {tag: block([q for q in questions if tag in q.tags]) for tag in tags},
     }
 
@@ -134,7 +154,9 @@ def failures(questions: list[Question], outcomes: dict[str, Outcome], labels: di
         if q.answerable:
             rank = per_question_rank(q, o)
             if rank != 1:
-                problems.append(f"gold at rank {rank}" if rank else "gold not in the top 10")
+                deep = deep_rank(q, o)
+                problems.append(f"gold at rank {rank}" if rank else f"gold at rank {deep}" if deep
+                                else "gold not in the top 10" if o.deep is None else "gold not in the top 50")
             if o.answered is False:
                 problems.append("abstained")
             elif o.answered and normalise(q.key_fact) not in normalise(o.answer or ""):
@@ -142,7 +164,8 @@ def failures(questions: list[Question], outcomes: dict[str, Outcome], labels: di
         elif o.answered:
             problems.append("answered an unanswerable question")
         if problems:
-            out.append({"id": q.id, "language": q.language, "question": q.question, "tags": q.tags,
+            out.append({"id": q.id, "language": q.language, "question": q.question, "tags": q.tags, "type": q.type,
+                        "rank": deep_rank(q, o) if q.answerable and o.deep is not None else per_question_rank(q, o),
                         "gold": [labels.get(g, g) for g in q.gold], "problems": problems, "returned": top,
                         "answer": (o.answer or "")[:160]})
     return out

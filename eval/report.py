@@ -51,12 +51,21 @@ def markdown(report: dict) -> str:
     out += ["## Summary", "", table(rows, header), ""]
     out += ["## Citations and consistency", "",
             table([[overall.get("cited records"), overall.get("citation exists"), overall.get("citation text exact"),
+                    overall.get("citation text in source"),
                     overall.get("zh/en pairs"), overall.get("same first citation")]],
-                  ["cited records", "citation exists", "text matches corpus", "zh/en pairs", "same first citation"]), ""]
+                  ["cited records", "citation exists", "text matches corpus", "text as in the source file", "zh/en pairs",
+                   "same first citation"]), ""]
     tag_rows = [[tag, *(block.get(m) for m in ("questions", "Hit@1", "Hit@5", "MRR@10", "answer has key fact",
                                                 "abstention recall", "false abstention"))]
                 for tag, block in res["scores"]["by_tag"].items()]
-    out += [f"## By question type ({main})", "",
+    type_rows = [[t, *(block.get(m) for m in ("questions", "Hit@1", "Hit@5", "oracle Hit@1 (top 50)",
+                                              "answer has key fact", "abstention recall", "false abstention"))]
+                 for t, block in res["scores"].get("by_type", {}).items()]
+    if type_rows:
+        out += [f"## By question type ({main})", "",
+                table(type_rows, ["type", "questions", "Hit@1", "Hit@5", "oracle Hit@1 (top 50)", "key fact",
+                                  "abstention recall", "false abstention"]), ""]
+    out += [f"## By tag ({main})", "",
             table(tag_rows, ["tag", "questions", "Hit@1", "Hit@5", "MRR@10", "key fact", "abstention recall",
                              "false abstention"]), ""]
     if "baseline_comparison" in report:
@@ -72,7 +81,8 @@ def markdown(report: dict) -> str:
                 table(rows, ["questions", "metric", main, "baseline", "ratio"]), ""]
     gate_rows = [[g["group"], g["metric"], f"{g['op']} {g['threshold']}", g["value"], "pass" if g["ok"] else "FAIL"]
                  for g in report["gate"]]
-    out += ["## Gate", "", table(gate_rows, ["questions", "metric", "required", "measured", ""]), ""]
+    if gate_rows:
+        out += ["## Gate", "", table(gate_rows, ["questions", "metric", "required", "measured", ""]), ""]
     fails = res["failures"]
     out += [f"## Failed questions ({main}: {len(fails)})", ""]
     for f in fails:

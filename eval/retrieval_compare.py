@@ -1,5 +1,5 @@
 """Measure the retrieval choices on the question set: embedded context, record scoring,
-query expansion, lexical tokenizer, fusion weights. Prints Hit@1/3/5 and MRR@10 per
+lexical tokenizer, fusion weights. Prints Hit@1/3/5 and MRR@10 per
 question language.
 
     python -m eval.retrieval_compare [--corpus corpus] [--questions eval/questions.yaml]
@@ -17,7 +17,6 @@ import numpy as np
 
 from index import BuildOptions, build_index, load_index
 from index.lexical import LexicalIndex, Tokenizer
-from index.terms import Glossary
 import json
 
 from .questions import load_questions
@@ -62,25 +61,22 @@ def run(corpus: str, questions_file: str) -> None:
             build_index(corpus, Path(tmp) / context, BuildOptions(context=context))
             ix = load_index(Path(tmp) / context)
             print(f"built context={context} in {time.perf_counter() - t:.1f}s")
-            glossary = ix.glossary
-            for expand in (False, True):
-                ix.glossary = glossary if expand else Glossary((), (), ())
-                tag = f"context={context} expand={'yes' if expand else 'no'}"
-                for scoring in ("block", "max", "mean"):
-                    rows.append((f"{tag} dense scoring={scoring}",
-                                 evaluate(ix, questions, retriever="dense", dense_scoring=scoring)))
-                if context != "none":
-                    continue
-                plain = [json.loads(line)["plain"]
-                         for line in (ix.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
-                for tok in ("jieba", "bigram"):
-                    ix.lexical = LexicalIndex.build(plain, Tokenizer(tok))
-                    rows.append((f"{tag} lexical tokenizer={tok}", evaluate(ix, questions, retriever="lexical")))
-                    for same in SAME_GRID:
-                        for cross in CROSS_GRID:
-                            rows.append((f"{tag} hybrid tok={tok} same={same} cross={cross}",
-                                         evaluate(ix, questions, retriever="hybrid", weights=(same, cross))))
-                ix.lexical = LexicalIndex.build(plain, Tokenizer("jieba"))
+            tag = f"context={context}"
+            for scoring in ("block", "max", "mean"):
+                rows.append((f"{tag} dense scoring={scoring}",
+                             evaluate(ix, questions, retriever="dense", dense_scoring=scoring)))
+            if context != "none":
+                continue
+            plain = [json.loads(line)["plain"]
+                     for line in (ix.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+            for tok in ("jieba", "bigram", "jieba-snowball"):
+                ix.lexical = LexicalIndex.build(plain, Tokenizer(tok))
+                rows.append((f"{tag} lexical tokenizer={tok}", evaluate(ix, questions, retriever="lexical")))
+                for same in SAME_GRID:
+                    for cross in CROSS_GRID:
+                        rows.append((f"{tag} hybrid tok={tok} same={same} cross={cross}",
+                                     evaluate(ix, questions, retriever="hybrid", weights=(same, cross))))
+            ix.lexical = LexicalIndex.build(plain, Tokenizer("jieba-snowball"))
     header = (f"{'configuration':86} | {'zh H@1':>6} {'H@3':>5} {'H@5':>5} {'MRR':>5} | "
               f"{'en H@1':>6} {'H@3':>5} {'H@5':>5} {'MRR':>5}")
     print(header)

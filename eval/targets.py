@@ -16,6 +16,7 @@ from ingest import Record, read_corpus, read_lines, read_report
 from service import Answerer
 
 DEPTH = 10  # citations asked for, for the ranking metrics
+CEILING_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Outcome:
     answer: str | None
     took_ms: float
     chunk_hits: tuple[frozenset[str], ...] = ()  # baseline: the records each ranked chunk covers
+    deep: tuple[str, ...] | None = None  # the CEILING_DEPTH best records, best first: what an oracle
+    # reranker of them could put first
 
 
 class IndexTarget:
@@ -51,7 +54,8 @@ class IndexTarget:
         took = (time.perf_counter() - start) * 1000
         cites = tuple(Citation(h.record.id, h.record.doc_id, h.record.kind, h.record.paragraph, h.record.text)
                       for h in a.hits)
-        return Outcome(qid, cites, a.answered, a.answer, took)
+        deeper = self.answerer.index.search(question, top_k=CEILING_DEPTH, retriever=self.retriever)
+        return Outcome(qid, cites, a.answered, a.answer, took, deep=tuple(h.record.id for h in deeper))
 
 
 class HttpTarget:

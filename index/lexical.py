@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import bm25s
+import bm25s.stopwords
 import numpy as np
 
 from ingest.language import language_of
@@ -41,19 +42,13 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # letters/digits of any script, inner hyphens kept
 _NUMBER_SEP = re.compile(r"(?<=\d)[,，](?=\d{3}\b)")
 
-STOPWORDS = frozenset(
-    """a an and are as at be by did do does for from had has have how in is it its of on or that the
-    their this to was were what when where which who whom why will with le la les de des du et en un une
-    el los las del y que и в на с по о что""".split()
-)
+# Stopwords loaded wholesale from bm25s's lists (NLTK's for English, French, Spanish and Russian;
+# its Chinese list for jieba's words). bm25s has no Arabic list: Arabic relies on BM25's IDF.
+STOPWORDS = frozenset().union(*(getattr(bm25s.stopwords, f"STOPWORDS_{name}")
+                                for name in ("EN_PLUS", "FRENCH", "SPANISH", "RUSSIAN")))
+_CJK_STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_CHINESE)
+# function characters left out of the single-character fallback tokens
 _CJK_STOP = frozenset("的了和是在与及其对为之于等")
-# Chinese function words and question words: they carry no content for BM25
-_CJK_STOPWORDS = frozenset("""
-什么 哪些 哪个 哪里 哪儿 哪项 哪届 哪年 哪一年 哪几 哪几个 几个 多少 为什么 为何 怎么 怎样 怎么样 怎么办 如何
-是否 是不是 有没有 吗 呢 吧 啊 谁 何时 何地 时候 什么样 应该 应当 可以 能够 能否 需要 越来 越来越 越来越多
-这些 那些 这个 那个 这样 那样 这种 那种 一些 有些 其他 以及 或者 还是 但是 而且 并且 因为 所以 如果 虽然
-已经 曾经 正在 将要 就是 也是 都是 还有 我们 他们 你们 它们 自己 所有 各个 每个 一个 有关 关于
-""".split())
 
 
 def _iso_date(y: str, m: int, d: str | None) -> list[str]:

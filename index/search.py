@@ -2,17 +2,14 @@
 
 Hybrid fusion adds min-max-normalised scores with weights that depend on whether the
 question is written in the record's script. In the same script BM25 and the dense score
-weigh the same. Across scripts (an English question, a Chinese report) the
-question is first expanded with the reports' official terms (terms.py) and BM25, which
-then only sees those terms and script-neutral tokens, gets half the dense weight.
-The weights are the best of the per-language comparison in eval/retrieval_compare.py.
+weigh the same. Across scripts (an English question, a Chinese report) BM25 only sees
+script-neutral tokens (numbers, dates, symbols) and gets half the dense weight.
 """
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import faiss
@@ -24,7 +21,6 @@ from .dense import search_dense
 from .embedders import Embedder, embedder_name, make_embedder
 from .lexical import LexicalIndex, Tokenizer
 from .store import IndexLoadError, IndexManifest, corpus_hash, current_version, read_verified_manifest
-from .terms import Glossary
 
 RETRIEVERS = ("dense", "lexical", "hybrid")
 DEFAULT_RETRIEVER = "hybrid"
@@ -96,7 +92,7 @@ class _Groups:
 class Index:
     def __init__(self, version: Path, manifest: IndexManifest, records: list[Record], embedder: Embedder,
                  dense: faiss.Index, sentences: faiss.Index, unit_records: np.ndarray,
-                 sentence_spans: np.ndarray, lexical: LexicalIndex, glossary: Glossary,
+                 sentence_spans: np.ndarray, lexical: LexicalIndex,
                  documents: list[DocumentMeta]) -> None:
         self.version = version
         self.manifest = manifest
@@ -107,7 +103,6 @@ class Index:
         self.unit_records = unit_records
         self.sentence_spans = sentence_spans
         self.lexical = lexical
-        self.glossary = glossary
         self.documents = {d.doc_id: d for d in documents}
         self.doc_ids = sorted({r.doc_id for r in records})
         self.languages = sorted({r.language for r in records})
@@ -117,7 +112,6 @@ class Index:
         self._unit_doc = self._record_doc[unit_records]
         self._title_tokens = [set(lexical.tokenizer(self.documents[d].title)) if d in self.documents else set()
                               for d in self.doc_ids]
-        self._query_texts = lru_cache(maxsize=1024)(self._expanded)  # one request asks for it several times
         # lookups by record, document and id without a pass over the corpus (a million records)
         self._units_of = _Groups(unit_records, len(records))
         self._sentences_of = _Groups(sentence_spans[:, 0], len(records))
@@ -152,29 +146,12 @@ class Index:
         counts = (len(records), dense.ntotal, sentences.ntotal)
         if counts != (manifest.record_count, manifest.unit_count, manifest.sentence_count):
             raise IndexLoadError(f"index in {version} does not match its manifest counts: rebuild with `unqa index`")
-        return cls(version, manifest, records, model, dense, sentences, unit_records, spans, lexical,
-                   Glossary.load(), documents)
+        return cls(version, manifest, records, model, dense, sentences, unit_records, spans, lexical, documents)
 
     # ------------------------------------------------------------------ searching
 
-    def expansion(self, question: str) -> list[str]:
-        """Official terms, in the reports' languages, for the terms of the question."""
-        terms: list[str] = []
-        for source in SCRIPT_LANGUAGES.get(script_of(question), ()):
-            for target in self.languages:
-                terms += self.glossary.expand(question, source, target)
-        return list(dict.fromkeys(terms))
-
-    def query_text(self, question: str) -> str:
-        """The text that is embedded and matched: the question plus its expansion terms."""
-        return self._query_texts(question)
-
-    def _expanded(self, question: str) -> str:
-        terms = self.expansion(question)
-        return f"{question} {' '.join(terms)}" if terms else question
-
     def embed_query(self, question: str) -> np.ndarray:
-        return self.embedder.embed_queries([self.query_text(question)])[0]
+        return self.embedder.embed_queries([question])[0]
 
     def allowed_records(self, documents: list[str] | None) -> np.ndarray | None:
         if documents is None:
@@ -209,7 +186,7 @@ class Index:
         top_k = min(top_k, len(self.records))
         allowed = self.allowed_records(documents)
         depth = min(len(self.records), max(50, top_k * 10))
-        text = self.query_text(question)
+        text = question
         same_w, cross_w = weights or (SAME_SCRIPT_WEIGHTS, CROSS_SCRIPT_WEIGHTS)
         cross = self._record_script != script_of(question)
         dense: dict[int, float] = {}

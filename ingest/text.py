@@ -74,8 +74,8 @@ def separator(before: str, after: str) -> str:
         return ""  # CJK punctuation never takes a space
     if a_cjk or b_cjk:
         return " "  # ideograph next to a Latin word or number
-    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and b.islower():
-        return ""  # word hyphenated at the line end: keep the hyphen, no space
+    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and b.isalpha():
+        return ""  # word hyphenated at the line end ("Under-" "Secretary-General"): keep the hyphen, no space
     return " "
 
 

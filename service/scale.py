@@ -175,7 +175,7 @@ def breakdown(index_dir: Path, questions: list[str], queries: np.ndarray) -> dic
         ix._dense_scores(v, 50, None, "mean")
         stages["dense"].append(time.perf_counter() - t)
         t = time.perf_counter()
-        ix._lexical_scores(ix.query_text(q), 50, None)
+        ix._lexical_scores(q, 50, None)
         stages["lexical"].append(time.perf_counter() - t)
         t = time.perf_counter()
         answerer.ask(q)

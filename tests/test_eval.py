@@ -1,4 +1,4 @@
-"""The evaluation harness on the bundled corpus, and the quality gate."""
+"""The evaluation harness on the bundled corpus (part of dev; the gate is on the blind test split)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import yaml
 
 from conftest import ROOT
 
-from eval.harness import GATE, run_eval
+from eval.harness import run_eval
 from eval.metrics import normalise
 from eval.questions import DEFAULT_QUESTIONS, load_questions
 from eval.report import write
@@ -44,29 +44,26 @@ def test_gold_citations_and_key_facts_come_from_the_corpus(corpus_docs):
             assert any(normalise(q.key_fact) in normalise(records[g].text) for g in q.gold), q.id
 
 
-def test_gate(report):
-    """Fails the build when a figure falls below the bar set in issue 5."""
-    failed = [g for g in report["gate"] if not g["ok"]]
-    assert not failed, failed
-    assert len(report["gate"]) == len(GATE)
-
-
 def test_report_has_every_figure(report, tmp_path):
     hybrid = report["targets"]["hybrid"]["scores"]
     for key in ("Hit@1", "Hit@3", "Hit@5", "MRR@10", "nDCG@10", "Recall@5", "first citation gold",
                 "answer has key fact", "abstention recall", "abstention precision", "false abstention",
-                "latency p50 ms", "latency p95 ms", "citation exists", "citation text exact", "same first citation"):
+                "latency p50 ms", "latency p95 ms", "citation exists", "citation text exact", "same first citation",
+                "citation text in source", "oracle Hit@1 (top 50)"):
         assert key in hybrid["overall"], key
     assert set(hybrid["by_language"]) == {"zh", "en"}
     assert {"paraphrase", "cross_lingual", "unanswerable", "annex"} <= set(hybrid["by_tag"])
     assert hybrid["overall"]["cited records"] == 1010  # 101 questions x 10 citations, all checked
+    # every cited text is the source file's own text, read without our parser
+    assert hybrid["overall"]["citation text in source"] == 1.0
+    assert hybrid["overall"]["oracle Hit@1 (top 50)"] >= hybrid["overall"]["Hit@1"]
     base = report["targets"]["baseline"]["scores"]["overall"]
     assert base["Hit@1"] < hybrid["overall"]["Hit@1"] and "chunk Hit@1" in base
     ratio = report["baseline_comparison"]["overall"]["Hit@1"]
     assert ratio["ratio"] == pytest.approx(ratio["ours"] / ratio["baseline"])
     paths = write(report, tmp_path / "out")
     md = paths["markdown"].read_text(encoding="utf-8")
-    assert "## Gate" in md and "## Side by side with a LangChain-tutorial baseline" in md and "## Failed questions" in md
+    assert "## Side by side with a LangChain-tutorial baseline" in md and "## Failed questions" in md
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["main"] == "hybrid"
     assert paths["plot"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -82,7 +79,7 @@ def test_eval_command_against_a_running_service(live_server, tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "gate zh Hit@1 >= 0.9" in proc.stdout
+    assert "unqa eval: " in proc.stdout and "service" in proc.stdout
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert data["main"] == "service" and data["targets"]["service"]["scores"]["overall"]["citation exists"] == 1.0
     assert (tmp_path / "report.md").exists() and (tmp_path / "hit_at_k.png").exists()

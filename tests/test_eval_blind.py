@@ -8,7 +8,9 @@ import pytest
 
 from conftest import ROOT
 
-from eval.blind import check_frozen, corpus_files, load_split
+from eval.blind import check_frozen, corpus_files, load_split, make_corpus, run_blind
+from eval.harness import GATE
+from index import build_index
 from eval.questions import resolve
 from ingest import parse_document
 
@@ -40,3 +42,30 @@ def test_every_gold_location_is_a_record_holding_the_key_fact(split, records_by_
     assert not wrong
     unanswerable = [q for q in resolved if not q.answerable]
     assert len(unanswerable) >= 16 and sum("near_topic" in q.tags for q in unanswerable) >= 8
+
+
+@pytest.fixture(scope="module")
+def test_report(tmp_path_factory):
+    """The frozen test split against an index of every PDF the sets name, built as `unqa eval` builds it."""
+    work = tmp_path_factory.mktemp("blind")
+    corpus = make_corpus(PDFS, work / "corpus")
+    build_index(corpus, work / "index")
+    return run_blind(corpus, work / "index", baseline=False, progress=False, splits=("test",))["test"]
+
+
+def test_gate_on_the_frozen_test_split(test_report):
+    """Fails the build when a figure on the test split falls below its gate (eval/harness.py)."""
+    failed = [g for g in test_report["gate"] if not g["ok"]]
+    assert not failed, failed
+    assert len(test_report["gate"]) == len(GATE)
+    assert not test_report["unresolved_gold"]
+
+
+def test_test_report_has_intervals_by_language_and_type(test_report):
+    ci = test_report["intervals"]
+    assert {"all", "en", "fr", "es", "ru", "ar", "zh", "type who", "type when", "type how_many"} <= set(ci)
+    lo, hi = ci["all"]["Hit@1"]
+    hit1 = test_report["targets"]["hybrid"]["scores"]["overall"]["Hit@1"]
+    assert 0 <= lo <= hit1 <= hi <= 1
+    overall = test_report["targets"]["hybrid"]["scores"]["overall"]
+    assert overall["citation exists"] == 1.0 and overall["citation text exact"] == 1.0

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from index.lexical import LexicalIndex, Tokenizer
-from index.terms import Glossary, cn_number, english_ordinals
 
 TOK = Tokenizer("jieba")
 
@@ -28,18 +27,6 @@ def test_chinese_question_never_scores_everything_zero(corpus_docs):
     # words no report contains still match on their characters
     for question in ("今天北京的天气怎么样？", "谁赢得了比赛", "会"):
         assert index.scores(question).max() > 0, question
-
-
-def test_glossary_expands_english_terms_to_official_chinese():
-    g = Glossary.load()
-    terms = g.expand("What is the only way to mitigate space debris?", "en", "zh")
-    assert "空间碎片" in terms and "减缓" in terms
-    # the longest term wins and every official variant is offered
-    terms = g.expand("When did the Inter-Agency Meeting hold its fortieth session?", "en", "zh")
-    assert "外空协调会议" in terms and "外层空间活动机构间会议" in terms and "第四十届" in terms
-    assert g.expand("空间碎片", "zh", "zh") == []
-    assert english_ordinals("the sixty-fourth and the forty-first sessions") == [64, 41]
-    assert [cn_number(n) for n in (4, 10, 14, 40, 64)] == ["四", "十", "十四", "四十", "六十四"]
 
 
 def test_postings_give_the_scores_bm25s_gives(corpus_docs):

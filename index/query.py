@@ -1,0 +1,83 @@
+"""One question, asked once: everything the answer needs comes back in a `QueryResult`.
+
+The service decides whether and what to answer from this alone (the question's language,
+its vector, the hits, each hit's sentences scored against the question, and the question's
+identifiers with where they occur), so it never reaches into the tokenizer or the index.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.language import language_of
+
+from .search import Hit, Index
+
+# Tokens that pin a question to particular paragraphs: numbers of two or more digits,
+# ISO dates (the lexical tokenizer writes every date so), document symbols, "第N届" sessions.
+_IDENTIFIER = re.compile(r"^(?:\d{2,}|\d{4}-\d{2}(?:-\d{2})?|.*/.*|第.+[届次])$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """hit.record.text[start:end], and its cosine to the question."""
+
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    question: str
+    language: str  # the question's UN language
+    vector: np.ndarray
+    hits: tuple[Hit, ...]
+    top_dense: float | None  # the first hit's dense score (cosine), computed when search had none
+    sentences: tuple[tuple[Sentence, ...], ...]  # for the first `sentence_hits` hits, in reading order
+    has_content: bool  # the question has a word that is not a stopword or punctuation
+    identifiers: tuple[str, ...]  # the question's identifiers (tokens as the lexical index writes them)
+    unknown: tuple[str, ...]  # those no record of the index holds
+    met: tuple[tuple[str, ...], ...]  # per hit (first `sentence_hits`), the identifiers its record or
+    # its document's symbol, title, session and date hold
+
+
+def question_language(question: str) -> str:
+    """The question's UN language (script, then py3langid; English when it has no letters)."""
+    return language_of(question, default="en")
+
+
+def query(index: Index, question: str, top_k: int = 5, documents: list[str] | None = None,
+          retriever: str | None = None, sentence_hits: int = 3) -> QueryResult:
+    question = question.strip()
+    vector = index.embed_query(question)
+    hits = tuple(index.search(question, top_k=top_k, documents=documents, query_vector=vector, retriever=retriever))
+    tokens = index.lexical.tokenizer(question)
+    vocab = index.lexical.bm25.vocab_dict
+    identifiers = tuple(t for t in dict.fromkeys(tokens) if _IDENTIFIER.match(t))
+    sentences, met = [], []
+    for hit in hits[:sentence_hits]:
+        ids = index.sentence_ids(hit.record_index)
+        scores = index.sentence_vectors(ids) @ vector if ids else []
+        sentences.append(tuple(Sentence(int(index.sentence_spans[i][1]), int(index.sentence_spans[i][2]), float(s))
+                               for i, s in zip(ids, scores)))
+        held = set(index.lexical.tokenizer(_with_document(index, hit))) if identifiers else set()
+        met.append(tuple(t for t in identifiers if t in held))
+    top_dense = None
+    if hits:
+        top_dense = hits[0].dense_score
+        if top_dense is None:
+            top_dense = index.record_dense_score(hits[0].record_index, vector)
+    return QueryResult(question, question_language(question), vector, hits, top_dense, tuple(sentences), bool(tokens),
+                       identifiers, tuple(t for t in identifiers if t not in vocab), tuple(met))
+
+
+def _with_document(index: Index, hit: Hit) -> str:
+    """The record's text with what its document says of itself: "S/2025/421" or "2025" in a
+    question is met by a paragraph of that document."""
+    meta = index.documents.get(hit.record.doc_id)
+    if meta is None:
+        return hit.record.text
+    return " ".join(filter(None, (hit.record.text, meta.symbol, meta.title, meta.session, meta.date)))
