@@ -44,8 +44,8 @@ def test_document_without_symbol_is_cited_by_title(client):
     data = ask(client, "大会在哪一天通过了第 76/3 号决议？")
     assert data["citations"][0]["label"] == "《外层空间活动机构间会议第四十届会议报告》，第 8 段"
     data = ask(client, "What is the symbol of the provisional agenda?")
-    labels = [c["label"] for c in data["citations"][:3]]
-    assert "外层空间活动机构间会议第四十届会议报告, footnote *" in labels
+    labels = [c["label"] for c in data["citations"]]
+    assert all(label.startswith(("外层空间活动机构间会议第四十届会议报告, ", "A/AC.105/1235, ")) for label in labels)
 
 
 def test_citations_are_ordered_and_exist(client):
@@ -59,8 +59,8 @@ def test_citations_are_ordered_and_exist(client):
 
 
 @pytest.mark.parametrize("question, language, message", [
-    ("Who won the 2022 FIFA World Cup?", "en", "The reports do not answer this question."),
-    ("今天北京的天气怎么样？", "zh", "这些报告没有回答这个问题。"),
+    ("Who won the FIFA World Cup in 1930?", "en", "The reports do not answer this question."),
+    ("1998 年北京的天气怎么样？", "zh", "这些报告没有回答这个问题。"),
     ("外空协调会议第三十九届会议在哪里举行？", "zh", "这些报告没有回答这个问题。"),
 ])
 def test_unanswerable_questions_say_so(client, question, language, message):
