@@ -40,8 +40,6 @@ class QueryResult:
     has_content: bool  # the question has a word that is not a stopword or punctuation
     identifiers: tuple[str, ...]  # the question's identifiers (tokens as the lexical index writes them)
     unknown: tuple[str, ...]  # those no record of the index holds
-    met: tuple[tuple[str, ...], ...]  # per hit (first `sentence_hits`), the identifiers its record or
-    # its document's symbol, title, session and date hold
 
 
 def question_language(question: str) -> str:
@@ -57,27 +55,17 @@ def query(index: Index, question: str, top_k: int = 5, documents: list[str] | No
     tokens = index.lexical.tokenizer(question)
     vocab = index.lexical.bm25.vocab_dict
     identifiers = tuple(t for t in dict.fromkeys(tokens) if _IDENTIFIER.match(t))
-    sentences, met = [], []
+    sentences = []
     for hit in hits[:sentence_hits]:
         ids = index.sentence_ids(hit.record_index)
         scores = index.sentence_vectors(ids) @ vector if ids else []
         sentences.append(tuple(Sentence(int(index.sentence_spans[i][1]), int(index.sentence_spans[i][2]), float(s))
                                for i, s in zip(ids, scores)))
-        held = set(index.lexical.tokenizer(_with_document(index, hit))) if identifiers else set()
-        met.append(tuple(t for t in identifiers if t in held))
     top_dense = None
     if hits:
         top_dense = hits[0].dense_score
         if top_dense is None:
             top_dense = index.record_dense_score(hits[0].record_index, vector)
     return QueryResult(question, question_language(question), vector, hits, top_dense, tuple(sentences), bool(tokens),
-                       identifiers, tuple(t for t in identifiers if t not in vocab), tuple(met))
+                       identifiers, tuple(t for t in identifiers if t not in vocab))
 
-
-def _with_document(index: Index, hit: Hit) -> str:
-    """The record's text with what its document says of itself: "S/2025/421" or "2025" in a
-    question is met by a paragraph of that document."""
-    meta = index.documents.get(hit.record.doc_id)
-    if meta is None:
-        return hit.record.text
-    return " ".join(filter(None, (hit.record.text, meta.symbol, meta.title, meta.session, meta.date)))
