@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Header, HTTPException, Path as PathParam, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,6 +25,7 @@ from index.citations import LABEL_LANGUAGES, citation_label
 from ingest import Record
 
 from .answering import Answerer
+from .hardening import Hardening, validation_error
 from .models import (
     DOC_ID_PATTERN, AnswerSpan, AskRequest, AskResponse, Citation, DocumentDetail, DocumentInfo, Health,
     ParagraphContext, RecordOut,
@@ -173,6 +175,8 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
                            allow_headers=["Content-Type"])
     app.add_middleware(RequestGuard, max_body=max_body)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(Hardening)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def answerer() -> Answerer:

@@ -33,7 +33,20 @@ class AskRequest(BaseModel):
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
             raise ValueError("question is empty or only whitespace")
+        return _valid_text(v, "question")
+
+    @field_validator("documents")
+    @classmethod
+    def _valid_ids(cls, v: list[str] | None) -> list[str] | None:
+        for doc_id in v or ():
+            _valid_text(doc_id, "a doc_id")
         return v
+
+
+def _valid_text(v: str, what: str) -> str:
+    if any("\ud800" <= ch <= "\udfff" for ch in v) or "\x00" in v:
+        raise ValueError(f"{what} holds a character that is not valid text (a lone surrogate or NUL)")
+    return v
 
 
 class AnswerSpan(BaseModel):

@@ -31,7 +31,7 @@ async function loadDocuments() {
   list.replaceChildren();
   for (const d of await res.json()) {
     const box = el("input", { type: "checkbox", value: d.doc_id, checked: "", id: "doc-" + d.doc_id });
-    list.append(el("li", {}, box, " ", el("label", { for: "doc-" + d.doc_id, style: "display:inline;font-weight:400" },
+    list.append(el("li", {}, box, " ", el("label", { for: "doc-" + d.doc_id, class: "doc-label" },
       `${d.symbol ? d.symbol + " — " : ""}${d.title} (${d.paragraphs} paragraphs)`)));
   }
 }
