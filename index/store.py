@@ -101,6 +101,7 @@ def commit_build(index_dir: Path, build_dir: Path, manifest: IndexManifest) -> P
     os.rename(build_dir, version)
     _fsync_dir(index_dir)
     fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".CURRENT.")
+    os.fchmod(fd, 0o644)  # readable like the version files (mkstemp makes it 0600)
     with os.fdopen(fd, "w") as fh:
         fh.write(version.name + "\n")
         fh.flush()

@@ -57,6 +57,8 @@ class RequestGuard:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
+        if sum(1 for k, _ in scope["headers"] if k.lower() == b"content-type") > 1:
+            return await _send_json(send, 415, "Content-Type is given more than once")
         length = headers.get(b"content-length")
         has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
@@ -168,6 +170,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         description="Questions over United Nations reports, answered with official paragraph citations.",
         version="0.1.0",
         lifespan=lifespan,
+        redirect_slashes=False,  # a redirect would be built from the client's Host header
     )
     app.state.service = state
     if cors_origins:
@@ -246,9 +249,11 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
                               contents=[_record_out(r, language) for r in ix.records_of(doc_id)])
 
     @app.get("/documents/{doc_id}/paragraphs/{n}", response_model=ParagraphContext, responses={404: {}})
-    def paragraph(doc_id: str = PathParam(..., pattern=DOC_ID_PATTERN), n: int = PathParam(..., ge=1, le=100000),
+    def paragraph(doc_id: str = PathParam(..., pattern=DOC_ID_PATTERN),
+                  n: str = PathParam(..., pattern=r"^[1-9][0-9]{0,5}$", description="paragraph number, digits only"),
                   lang: str | None = Query(None, pattern="^(" + "|".join(LABEL_LANGUAGES) + ")$")) -> ParagraphContext:
         ix, meta = find_document(doc_id)
+        n = int(n)
         paras = {r.paragraph: r for r in ix.records_of(doc_id) if r.kind == "paragraph" and not r.part}
         if n not in paras:
             numbered = f"its paragraphs are 1 to {max(paras)}" if paras else \

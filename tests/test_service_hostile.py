@@ -66,3 +66,33 @@ def test_every_response_carries_security_headers(connection):
         assert res.getheader("Referrer-Policy") == "no-referrer"
         csp = res.getheader("Content-Security-Policy")
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.parametrize("n", ["+38", "3_8", "%2038", "038", "38.0", "-1", "0"])
+def test_paragraph_numbers_are_digits_only(connection, n):
+    connection.request("GET", f"/documents/a-ac-105-1235/paragraphs/{n}")
+    res = connection.getresponse()
+    body = json.loads(res.read())
+    assert res.status == 422 and body["detail"], (n, body)
+    connection.request("GET", "/documents/a-ac-105-1235/paragraphs/38")
+    res = connection.getresponse()
+    assert res.status == 200 and json.loads(res.read())["paragraph"]["paragraph"] == 38
+
+
+def test_no_redirect_to_the_clients_host(connection):
+    connection.request("GET", "/health/", headers={"Host": "evil.example"})
+    res = connection.getresponse()
+    res.read()
+    assert res.status == 404 and res.getheader("Location") is None
+
+
+def test_two_content_types_are_refused(connection):
+    connection.putrequest("POST", "/ask")
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Type", "text/plain")
+    body = b'{"question": "space debris"}'
+    connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body)
+    res = connection.getresponse()
+    assert res.status == 415 and "more than once" in json.loads(res.read())["detail"]
+
