@@ -44,8 +44,8 @@ class AskRequest(BaseModel):
 
 
 def _valid_text(v: str, what: str) -> str:
-    if any("\ud800" <= ch <= "\udfff" for ch in v) or "\x00" in v:
-        raise ValueError(f"{what} holds a character that is not valid text (a lone surrogate or NUL)")
+    if any("\ud800" <= ch <= "\udfff" for ch in v):
+        raise ValueError(f"{what} holds a lone surrogate (\\ud800-\\udfff), which is not text")
     return v
 
 

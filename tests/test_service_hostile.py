@@ -16,7 +16,6 @@ HOSTILE_BODIES = [
     b'{"question": "\\ud800 space debris"}',
     b'{"question": "\\udfff", "top_k": NaN}',
     b'{"question": "a", "documents": ["\\ud800"]}',
-    b'{"question": "nul \\u0000 here"}',
 ]
 
 
