@@ -24,7 +24,7 @@ from pathlib import Path
 
 from index import load_index, query
 from ingest import read_corpus
-from service.answering import is_cross_language
+from service.answering import is_cross_language, refused_whatever_the_score
 
 from .blind import load_split
 from .questions import load_questions, resolve
@@ -50,7 +50,7 @@ def rows_of(index_dir: Path, questions) -> list[Row]:
         top = result.hits[0].record
         relation = "cross" if is_cross_language(result.language, top) else "same"
         out.append(Row(q.id, (result.language, top.language), relation, result.top_dense, q.answerable,
-                       bool(result.unknown) or not result.has_content))
+                       refused_whatever_the_score(result)))
     return out
 
 

@@ -2,7 +2,7 @@
 
 The service decides whether and what to answer from this alone (the question's language,
 its vector, the hits, each hit's sentences scored against the question, and the question's
-identifiers with where they occur), so it never reaches into the tokenizer or the index.
+identifiers no report holds), so it never reaches into the tokenizer or the index.
 """
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ class QueryResult:
     top_dense: float | None  # the first hit's dense score (cosine), computed when search had none
     sentences: tuple[tuple[Sentence, ...], ...]  # for the first `sentence_hits` hits, in reading order
     has_content: bool  # the question has a word that is not a stopword or punctuation
-    identifiers: tuple[str, ...]  # the question's identifiers (tokens as the lexical index writes them)
-    unknown: tuple[str, ...]  # those no record of the index holds
+    unknown: tuple[str, ...]  # the question's identifiers (numbers, dates, symbols, sessions, as the
+    # lexical index writes them) that no record of the index holds
 
 
 def question_language(question: str) -> str:
@@ -67,5 +67,5 @@ def query(index: Index, question: str, top_k: int = 5, documents: list[str] | No
         if top_dense is None:
             top_dense = index.record_dense_score(hits[0].record_index, vector)
     return QueryResult(question, question_language(question), vector, hits, top_dense, tuple(sentences), bool(tokens),
-                       identifiers, tuple(t for t in identifiers if t not in vocab))
+                       tuple(t for t in identifiers if t not in vocab))
 

@@ -88,8 +88,13 @@ class Answerer:
         return Answer(result.question, result.language, answered, text, spans, result.hits, labels, took)
 
 
+def refused_whatever_the_score(result: QueryResult) -> bool:
+    """Rules (a) and (b) above: no content, or an identifier no report holds."""
+    return not result.has_content or bool(result.unknown)
+
+
 def relevant(result: QueryResult) -> bool:
-    if not result.hits or not result.has_content or result.unknown:
+    if not result.hits or refused_whatever_the_score(result):
         return False
     top = result.hits[0].record
     relation = "cross" if is_cross_language(result.language, top) else "same"
