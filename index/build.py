@@ -16,7 +16,7 @@ from .dense import build_dense, index_type
 from .embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
 from .lexical import LexicalIndex, Tokenizer
 from .search import DEFAULT_RETRIEVER
-from .store import FORMAT_VERSION, IndexManifest, commit_build, corpus_hash, new_build_dir
+from .store import FORMAT_VERSION, IndexManifest, building, commit_build, corpus_hash
 from .units import make_sentences, make_units
 
 # Chosen by measurement (README.md, "Retrieval choices"): see eval/retrieval_compare.py
@@ -54,37 +54,36 @@ def build_from_records(records: list[Record], index_dir: str | Path, corpus_dige
     embedder = embedder or make_embedder(options.embedder)
     units = make_units(records, embedder.token_count, embedder.max_tokens, options.context)
     sentences = make_sentences(records)
-    build_dir = new_build_dir(index_dir)
+    with building(index_dir) as build_dir:
+        unit_vecs = embed_all(embedder, [u.text for u in units], "embedding paragraphs", progress)
+        sent_vecs = embed_all(
+            embedder, [records[s.record].text[s.start:s.end] for s in sentences], "embedding sentences", progress
+        )
+        dense = build_dense(unit_vecs, options.dense_type)
+        faiss.write_index(dense, str(build_dir / "dense.faiss"))
+        faiss.write_index(build_dense(sent_vecs, options.dense_type), str(build_dir / "sentences.faiss"))
+        np.save(build_dir / "unit_records.npy", np.array([u.record for u in units], dtype=np.int64))
+        np.save(build_dir / "sentences.npy", np.array([(s.record, s.start, s.end) for s in sentences],
+                                                       dtype=np.int64).reshape(-1, 3))
+        with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
+            fh.writelines(r.to_json() + "\n" for r in records)
+        metas = documents or _metas_from_records(records)
+        (build_dir / "documents.json").write_text(
+            json.dumps([m.model_dump() for m in metas], ensure_ascii=False, indent=1), encoding="utf-8")
+        LexicalIndex.build([u.plain for u in units], Tokenizer(options.lexical_tokenizer)).save(build_dir / "lexical")
+        with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps({"record": u.record, "text": u.text, "plain": u.plain}, ensure_ascii=False) + "\n"
+                          for u in units)
 
-    unit_vecs = embed_all(embedder, [u.text for u in units], "embedding paragraphs", progress)
-    sent_vecs = embed_all(
-        embedder, [records[s.record].text[s.start:s.end] for s in sentences], "embedding sentences", progress
-    )
-    dense = build_dense(unit_vecs, options.dense_type)
-    faiss.write_index(dense, str(build_dir / "dense.faiss"))
-    faiss.write_index(build_dense(sent_vecs, options.dense_type), str(build_dir / "sentences.faiss"))
-    np.save(build_dir / "unit_records.npy", np.array([u.record for u in units], dtype=np.int64))
-    np.save(build_dir / "sentences.npy", np.array([(s.record, s.start, s.end) for s in sentences],
-                                                   dtype=np.int64).reshape(-1, 3))
-    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
-        fh.writelines(r.to_json() + "\n" for r in records)
-    metas = documents or _metas_from_records(records)
-    (build_dir / "documents.json").write_text(
-        json.dumps([m.model_dump() for m in metas], ensure_ascii=False, indent=1), encoding="utf-8")
-    LexicalIndex.build([u.plain for u in units], Tokenizer(options.lexical_tokenizer)).save(build_dir / "lexical")
-    with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps({"record": u.record, "text": u.text, "plain": u.plain}, ensure_ascii=False) + "\n"
-                      for u in units)
-
-    manifest = IndexManifest(
-        format_version=FORMAT_VERSION, embedder=embedder.name, dim=embedder.dim,
-        record_count=len(records), unit_count=len(units), sentence_count=len(sentences),
-        corpus_hash=corpus_digest, dense_type=index_type(dense), failed_files=failed_files or [],
-        lexical_tokenizer=options.lexical_tokenizer, context=options.context, retriever=options.retriever,
-        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        documents=sorted({r.doc_id for r in records}),
-    )
-    commit_build(index_dir, build_dir, manifest)
+        manifest = IndexManifest(
+            format_version=FORMAT_VERSION, embedder=embedder.name, dim=embedder.dim,
+            record_count=len(records), unit_count=len(units), sentence_count=len(sentences),
+            corpus_hash=corpus_digest, dense_type=index_type(dense), failed_files=failed_files or [],
+            lexical_tokenizer=options.lexical_tokenizer, context=options.context, retriever=options.retriever,
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            documents=sorted({r.doc_id for r in records}),
+        )
+        commit_build(index_dir, build_dir, manifest)
     return manifest
 
 

@@ -13,7 +13,16 @@ import numpy as np
 
 from ingest.language import language_of
 
-from .search import Hit, Index
+from .search import Hit, Index, SearchError
+
+# The longest of the 299 written questions (six languages) is 61 tokens; the model reads 512. A
+# question's cost grows with its tokens (~0.65 ms each on 2 cores, more with attention), so past
+# this budget it is refused before it is embedded, which keeps one client from buying seconds of CPU.
+MAX_QUESTION_TOKENS = 256
+
+
+class QuestionTooLong(SearchError):
+    """The question has more tokens than the budget."""
 
 # Tokens that pin a question to particular paragraphs: numbers of two or more digits,
 # ISO dates (the lexical tokenizer writes every date so), document symbols, "第N届" sessions.
@@ -50,6 +59,10 @@ def question_language(question: str) -> str:
 def query(index: Index, question: str, top_k: int = 5, documents: list[str] | None = None,
           retriever: str | None = None, sentence_hits: int = 3) -> QueryResult:
     question = question.strip()
+    tokens = index.embedder.token_count(question)
+    if tokens > MAX_QUESTION_TOKENS:
+        raise QuestionTooLong(f"the question is {tokens} tokens long; at most {MAX_QUESTION_TOKENS} are read "
+                              "(about 250 Chinese characters or 170 English words): shorten it")
     vector = index.embed_query(question)
     hits = tuple(index.search(question, top_k=top_k, documents=documents, query_vector=vector, retriever=retriever))
     tokens = index.lexical.tokenizer(question)

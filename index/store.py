@@ -10,6 +10,7 @@ the manifest before anything is served.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -17,8 +18,12 @@ import shutil
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
 
 from ingest import corpus_files, find_manifest
 
@@ -77,18 +82,62 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def new_build_dir(index_dir: Path) -> Path:
-    """A fresh folder for a build in progress; leftovers of killed builds are removed."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    for stale in index_dir.glob(".build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    path = index_dir / f".build-{uuid.uuid4().hex[:12]}"
-    path.mkdir()
-    return path
+class IndexBuildError(Exception):
+    """A build could not finish; the previous index (if any) is untouched and still served."""
+
+
+BUILD_LOCK = ".build.lock"
+IN_USE = ".in-use"  # in each version: readers hold a shared lock on it while they load that version
+
+
+def _check_folder(index_dir: Path) -> None:
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexLoadError(f"the index folder {index_dir} is a file, not a folder: give another --index-dir")
+
+
+@contextmanager
+def building(index_dir: str | Path) -> Iterator[Path]:
+    """A fresh folder for one build, under the index folder's build lock.
+
+    A second build of the same folder is refused while this one runs. Whatever stops the build
+    (an error, a full disk, Ctrl-C) removes its folder; leftovers of killed builds are removed
+    by the next build, which is safe because it holds the lock."""
+    index_dir = Path(index_dir)
+    _check_folder(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(index_dir / BUILD_LOCK)
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexBuildError(f"another build of {index_dir} is running: wait for it to finish, "
+                              "or build into another --index-dir") from None
+    except OSError as exc:
+        raise IndexBuildError(f"cannot build in {index_dir}: {exc.strerror or exc}") from None
+    build_dir = None
+    try:
+        for stale in index_dir.glob(".build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        build_dir = index_dir / f".build-{uuid.uuid4().hex[:12]}"
+        build_dir.mkdir()
+        yield build_dir
+    except BaseException as exc:
+        if build_dir is not None:
+            shutil.rmtree(build_dir, ignore_errors=True)
+        if isinstance(exc, (OSError, RuntimeError)):
+            # OSError from Python, RuntimeError from FAISS's writers ("... write error ... (No space left)")
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).strip().splitlines()[-1]
+            raise IndexBuildError(f"building the index in {index_dir} failed and was undone ({reason}); "
+                                  "the previous index, if any, is unchanged") from None
+        raise
+    finally:
+        lock.release()
 
 
 def commit_build(index_dir: Path, build_dir: Path, manifest: IndexManifest) -> Path:
-    """Checksum the files, write the manifest, then switch CURRENT to the new version."""
+    """Checksum the files, write the manifest, then switch CURRENT to the new version.
+
+    Older versions are removed unless a process is loading one (it holds its IN_USE lock);
+    those are left for a later build to remove."""
     for f in sorted(build_dir.rglob("*")):
         if f.is_file():
             with open(f, "rb") as fh:
@@ -97,6 +146,7 @@ def commit_build(index_dir: Path, build_dir: Path, manifest: IndexManifest) -> P
     (build_dir / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
     with open(build_dir / MANIFEST, "rb") as fh:
         os.fsync(fh.fileno())
+    (build_dir / IN_USE).touch()
     version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     os.rename(build_dir, version)
     _fsync_dir(index_dir)
@@ -110,16 +160,70 @@ def commit_build(index_dir: Path, build_dir: Path, manifest: IndexManifest) -> P
     _fsync_dir(index_dir)
     for old in index_dir.glob("v-*"):
         if old != version:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_unused(old)
     return version
+
+
+def _remove_unused(version: Path) -> None:
+    try:
+        fd = os.open(version / IN_USE, os.O_RDONLY)
+    except FileNotFoundError:  # a version from before IN_USE existed, or half removed
+        shutil.rmtree(version, ignore_errors=True)
+        return
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return  # a process is loading it
+    try:  # renamed first, so a reader that was waiting for the lock sees it gone
+        trash = version.with_name(f".trash-{uuid.uuid4().hex[:12]}")
+        os.rename(version, trash)
+    finally:
+        os.close(fd)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+@contextmanager
+def reading(index_dir: str | Path) -> Iterator[Path]:
+    """The current version, which no build removes while the caller reads it."""
+    index_dir = Path(index_dir)
+    for _ in range(5):
+        version = current_version(index_dir)
+        try:
+            fd = os.open(version / IN_USE, os.O_RDONLY)
+        except FileNotFoundError:
+            if version.is_dir():
+                fd = None  # built before IN_USE existed
+            else:
+                continue  # removed since CURRENT was read: read it again
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if not version.is_dir():
+                os.close(fd)
+                continue
+        try:
+            yield version
+        finally:
+            if fd is not None:
+                os.close(fd)
+        return
+    raise IndexLoadError(f"the index in {index_dir} keeps changing while it is read: try again")
 
 
 def current_version(index_dir: Path) -> Path:
     index_dir = Path(index_dir)
+    _check_folder(index_dir)
     pointer = index_dir / CURRENT
     if not pointer.is_file():
         raise IndexLoadError(f"no index in {index_dir}: build one with `unqa index`")
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise IndexLoadError(f"{pointer} is corrupt (not UTF-8 text): rebuild with `unqa index`") from None
+    except OSError as exc:
+        raise IndexLoadError(f"cannot read {pointer} ({exc.strerror or exc})") from None
     version = index_dir / name
     if not name.startswith("v-") or "/" in name or not version.is_dir():
         raise IndexLoadError(f"{pointer} is corrupt (points to '{name}'): rebuild with `unqa index`")

@@ -1,11 +1,12 @@
 """The FastAPI application: /ask, the documents, health, metrics and the web page.
 
 The index loads in a background thread at start-up, so /health can answer 503 until it is
-ready. Handlers are plain functions run in the thread pool: the embedding engine, FAISS and
-BM25 are shared read-only between requests.
+ready. /ask runs in a bounded pool of its own (service/admission.py); the other handlers are
+quick. The embedding engine, FAISS and BM25 are shared read-only between requests.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import threading
@@ -13,7 +14,7 @@ import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Header, HTTPException, Path as PathParam, Query
+from fastapi import FastAPI, Header, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -24,6 +25,7 @@ from index import Index, SearchError, load_index
 from index.citations import LABEL_LANGUAGES, citation_label
 from ingest import Record
 
+from .admission import Admission, Busy, Limits
 from .answering import Answerer
 from .hardening import Hardening, validation_error
 from .models import (
@@ -33,61 +35,65 @@ from .models import (
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 16 * 1024
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _send_json(send, status: int, detail: str) -> None:
+async def _send_json(send, status: int, detail: str, close: bool = False) -> None:
     body = json.dumps({"detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:  # the rest of the body is not read, so the connection cannot carry another request
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
 class RequestGuard:
-    """Bodies must be JSON and small: 415 and 413 before any handler reads them."""
+    """Bodies must be JSON, small, and arrive in time: 415, 413 and 408 before any handler runs.
 
-    def __init__(self, app, max_body: int = MAX_BODY_BYTES) -> None:
+    The body is read here, whole (chunked or not), and handed on; a handler never waits on a
+    slow client and never sees a body over the limit."""
+
+    def __init__(self, app, max_body: int = MAX_BODY_BYTES, body_timeout_s: float = 10.0) -> None:
         self.app = app
         self.max_body = max_body
+        self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
         if sum(1 for k, _ in scope["headers"] if k.lower() == b"content-type") > 1:
-            return await _send_json(send, 415, "Content-Type is given more than once")
+            return await _send_json(send, 415, "Content-Type is given more than once", close=True)
         length = headers.get(b"content-length")
         has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if has_body and content_type != b"application/json":
-            return await _send_json(send, 415, "Content-Type must be application/json")
+            return await _send_json(send, 415, "Content-Type must be application/json", close=True)
+        too_large = f"request body too large (limit {self.max_body} bytes)"
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await _send_json(send, 413, f"request body too large (limit {self.max_body} bytes)")
-        received = 0
-        started = False
+            return await _send_json(send, 413, too_large, close=True)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.body_timeout_s
+        body = bytearray()
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                return await _send_json(send, 408, f"request body not received within {self.body_timeout_s:g} s",
+                                        close=True)
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            if len(body) > self.max_body:
+                return await _send_json(send, 413, too_large, close=True)
+            if not message.get("more_body", False):
+                break
+        pending = [{"type": "http.request", "body": bytes(body), "more_body": False}]
 
-        async def limited_receive():
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise _BodyTooLarge
-            return message
+        async def replay():
+            return pending.pop() if pending else await receive()
 
-        async def tracking_send(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _send_json(send, 413, f"request body too large (limit {self.max_body} bytes)")
+        await self.app(scope, replay, send)
 
 
 class Metrics:
@@ -124,7 +130,8 @@ class MetricsMiddleware:
             await self.app(scope, receive, capture)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.requests.labels(scope["method"], route, str(status["code"])).inc()
+            method = scope["method"] if scope["method"] in METHODS else "other"  # labels from a fixed set
+            self.metrics.requests.labels(method, route, str(status["code"])).inc()
             self.metrics.latency.labels(route).observe(time.perf_counter() - start)
 
 
@@ -136,34 +143,38 @@ def _record_out(record: Record, language: str) -> RecordOut:
 
 def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None,
                index: Index | None = None, max_body: int = MAX_BODY_BYTES, admin_token: str | None = None,
-               cors_origins: list[str] | None = None) -> FastAPI:
+               cors_origins: list[str] | None = None, limits: Limits = Limits(), embedder: str | None = None,
+               ) -> FastAPI:
     """The app serves `index`, or loads the index in `index_dir` in the background.
 
     `admin_token` enables POST /admin/reload (off without it); `cors_origins` opens CORS to
-    those origins only (closed without them)."""
+    those origins only (closed without them); `embedder`, when given, must be the index's."""
     metrics = Metrics()
     state: dict = {"answerer": Answerer(index) if index is not None else None, "error": None}
-    reload_lock = threading.Lock()
+    swap_lock = threading.Lock()  # start-up loading and reloads install one at a time, in order
 
     def load() -> None:
-        if state["answerer"] is not None:
-            metrics.records.set(len(state["answerer"].index.records))
-            return
-        try:
-            ix = load_index(index_dir, corpus_dir=corpus_dir)
-            answerer = Answerer(ix)
-            answerer.ask("warm-up 预热", top_k=1)  # first-use costs are paid here, not by the first user
-            metrics.records.set(len(ix.records))
-            state["answerer"] = answerer
-        except Exception as exc:  # reported by /health; `unqa serve` exits on it
-            state["error"] = str(exc)
+        with swap_lock:
+            if state["answerer"] is not None:  # given, or a reload came first: never replaced by an older one
+                metrics.records.set(len(state["answerer"].index.records))
+                return
+            try:
+                ix = load_index(index_dir, embedder=embedder, corpus_dir=corpus_dir)
+                answerer = Answerer(ix)
+                answerer.ask("warm-up 预热", top_k=1)  # first-use costs are paid here, not by the first user
+                metrics.records.set(len(ix.records))
+                state["answerer"] = answerer
+            except Exception as exc:  # reported by /health; `unqa serve` exits on it
+                state["error"] = str(exc)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        app.state.admission = Admission(limits)
         thread = threading.Thread(target=load, name="unqa-index-loader", daemon=True)
         thread.start()
         app.state.loader = thread
         yield
+        app.state.admission.close()
 
     app = FastAPI(
         title="unqa",
@@ -176,7 +187,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type"])
-    app.add_middleware(RequestGuard, max_body=max_body)
+    app.add_middleware(RequestGuard, max_body=max_body, body_timeout_s=limits.body_timeout_s)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(Hardening)
     app.add_exception_handler(RequestValidationError, validation_error)
@@ -202,8 +213,9 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
+    # /health and /metrics are coroutines: they run on the event loop, never behind /ask's workers
     @app.get("/health", response_model=Health, responses={503: {"model": Health}})
-    def health():
+    async def health():
         if state["answerer"] is None:
             status = "error" if state["error"] else "loading"
             return JSONResponse(status_code=503, content=Health(status=status, detail=state["error"]).model_dump())
@@ -211,14 +223,21 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         return Health(status="ok", records=len(ix.records), index_version=ix.version.name)
 
     @app.get("/metrics", include_in_schema=False)
-    def prometheus() -> Response:
+    async def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.post("/ask", response_model=AskResponse,
-              responses={404: {"description": "unknown document"}, 413: {}, 415: {}, 503: {}})
-    def ask(req: AskRequest) -> AskResponse:
+              responses={404: {"description": "unknown document"}, 408: {}, 413: {}, 415: {},
+                         422: {"description": "invalid, or longer than the token budget"},
+                         503: {"description": "loading, or busy: see Retry-After"}})
+    async def ask(req: AskRequest, request: Request) -> AskResponse:
+        current = answerer()
         try:
-            result = answerer().ask(req.question, top_k=req.top_k, documents=req.documents)
+            result = await request.app.state.admission.run(
+                lambda: current.ask(req.question, top_k=req.top_k, documents=req.documents),
+                size=len(req.question.encode("utf-8")))
+        except Busy as exc:
+            raise HTTPException(503, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
         except SearchError as exc:
             raise HTTPException(404 if "unknown document" in str(exc) else 422, detail=str(exc)) from None
         metrics.answers.labels(str(result.answered).lower()).inc()
@@ -286,9 +305,9 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
                 raise HTTPException(401, detail="missing or wrong admin token", headers={"WWW-Authenticate": "Bearer"})
             if index_dir is None:
                 raise HTTPException(409, detail="this service was given an index object, not a folder to reload")
-            with reload_lock:
+            with swap_lock:
                 try:
-                    fresh = Answerer(load_index(index_dir, corpus_dir=corpus_dir))
+                    fresh = Answerer(load_index(index_dir, embedder=embedder, corpus_dir=corpus_dir))
                 except Exception as exc:  # the old index keeps serving
                     raise HTTPException(409, detail=f"reload refused, still serving the previous index: {exc}") from None
                 fresh.ask("warm-up 预热", top_k=1)

@@ -7,22 +7,26 @@ from pathlib import Path
 
 from rich.console import Console
 
-from index import BuildOptions, IndexLoadError, build_index, corpus_hash, load_index
+from index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, build_index, corpus_hash, load_index
+from index.embedders import embedder_name
 from index.store import current_version, read_verified_manifest
 
+from .admission import Limits
 from .answering import Answerer
 
 
-def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Console, build: bool = True) -> None:
-    """Build the index when there is none or the corpus changed; refuse a damaged one.
+def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str | None, console: Console, build: bool = True) -> None:
+    """Build the index when there is none or the corpus changed; refuse a damaged one, and one
+    built with another embedder than the one asked for (None: whichever built it).
 
     With build=False the index is only verified (files and format), whatever corpus it holds."""
+    wanted = embedder_name(embedder) if embedder else None
     if not build:
-        read_verified_manifest(current_version(index_dir))
+        read_verified_manifest(current_version(index_dir), embedder=wanted)
         return
     digest = corpus_hash(corpus_dir)
     try:
-        read_verified_manifest(current_version(index_dir), expect_corpus_hash=digest)
+        read_verified_manifest(current_version(index_dir), embedder=wanted, expect_corpus_hash=digest)
         return
     except IndexLoadError as exc:
         message = str(exc)
@@ -30,25 +34,25 @@ def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str, console: Cons
             raise  # corrupt, truncated, other format: never served, never silently replaced
         console.print(f"{message.split(':')[0]}; building it now", soft_wrap=True)
     start = time.perf_counter()
-    manifest = build_index(corpus_dir, index_dir, BuildOptions(embedder=embedder), progress=True)
+    manifest = build_index(corpus_dir, index_dir, BuildOptions(embedder=embedder or DEFAULT_EMBEDDER), progress=True)
     console.print(f"index built: {manifest.record_count} records in {time.perf_counter() - start:.1f}s", soft_wrap=True)
     for failed in manifest.failed_files:
         console.print(f"left out (cannot be read): {failed}", soft_wrap=True, highlight=False)
 
 
-def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder: str,
-              admin_token: str | None = None, cors_origins: list[str] | None = None, build: bool = True) -> None:
-    import uvicorn
-
+def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder: str | None,
+              admin_token: str | None = None, cors_origins: list[str] | None = None, build: bool = True,
+              limits: Limits = Limits()) -> None:
     from .app import create_app
+    from .server import make_server
 
     console = Console(stderr=True)
     ensure_index(corpus_dir, index_dir, embedder, console, build)
     app = create_app(index_dir=index_dir, corpus_dir=corpus_dir if build else None, admin_token=admin_token,
-                     cors_origins=cors_origins)
+                     cors_origins=cors_origins, limits=limits, embedder=embedder)
     if admin_token:
         console.print("POST /admin/reload is enabled (UNQA_ADMIN_TOKEN is set)")
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False))
+    server = make_server(app, host, port, limits)
     state = app.state.service
     started = time.perf_counter()
 
@@ -70,8 +74,8 @@ def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder:
         raise IndexLoadError(state["error"])
 
 
-def run_ask(question: str, top_k: int, documents: list[str] | None, index_dir: Path) -> None:
-    result = Answerer(load_index(index_dir)).ask(question, top_k=top_k, documents=documents)
+def run_ask(question: str, top_k: int, documents: list[str] | None, index_dir: Path, embedder: str | None = None) -> None:
+    result = Answerer(load_index(index_dir, embedder=embedder)).ask(question, top_k=top_k, documents=documents)
     console = Console()
     title = ("Answer" if result.answered else "Not found") if result.language != "zh" else ("答案" if result.answered else "未找到")
     console.print(f"[bold]{title}[/bold]", highlight=False)

@@ -33,7 +33,7 @@ from tqdm import tqdm
 from index import Index, load_index
 from index.dense import HNSW_EF_SEARCH, empty_dense, index_type, search_dense
 from index.lexical import LexicalIndex, Tokenizer
-from index.store import (FORMAT_VERSION, IndexManifest, commit_build, current_version, new_build_dir,
+from index.store import (FORMAT_VERSION, IndexManifest, building, commit_build, current_version,
                          read_verified_manifest)
 
 from .bench import free_port, one_client, wait_ready
@@ -74,54 +74,54 @@ def build_synthetic(real_dir: Path, n: int, out_dir: Path, seed: int = 11) -> di
     real = load_index(real_dir)
     rng = np.random.default_rng(seed)
     parents = rng.integers(0, len(real.records), n)
-    build_dir = new_build_dir(out_dir)
-    metas = []
-    with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
-        for i, p in enumerate(parents):
-            doc, k = divmod(i, PER_DOCUMENT)
-            src = real.records[int(p)]
-            doc_id = f"synth-{doc:05d}"
-            if k == 0:
-                metas.append({"doc_id": doc_id, "file": f"{doc_id}.txt", "symbol": None,
-                              "title": f"Synthetic report {doc}", "language": src.language})
-            fh.write(replace(src, id=f"{doc_id}:p{k + 1}", doc_id=doc_id, symbol=None, title=f"Synthetic report {doc}",
-                             kind="paragraph", paragraph=k + 1, order=k).to_json() + "\n")
-    (build_dir / "documents.json").write_text(json.dumps(metas, ensure_ascii=False), encoding="utf-8")
-    real_units = [real.unit_ids(r) for r in range(len(real.records))]
-    real_sents = [np.array(real.sentence_ids(r), dtype=np.int64) for r in range(len(real.records))]
-    unit_src = np.concatenate([real_units[p] for p in parents])
-    unit_rec = np.repeat(np.arange(n), [len(real_units[p]) for p in parents])
-    sent_src = np.concatenate([real_sents[p] for p in parents])
-    spans = real.sentence_spans[sent_src].copy()
-    spans[:, 0] = np.repeat(np.arange(n), [len(real_sents[p]) for p in parents])
-    np.save(build_dir / "unit_records.npy", unit_rec.astype(np.int64))
-    np.save(build_dir / "sentences.npy", spans.astype(np.int64))
-    t = time.perf_counter()
-    offsets = rng.normal(0, 0.8 / np.sqrt(real.manifest.dim), (n, real.manifest.dim)).astype(np.float32)
-    dense_type = write_vectors(build_dir / "dense.faiss", real.dense, unit_src, unit_rec, offsets, rng)
-    write_vectors(build_dir / "sentences.faiss", real.sentences, sent_src, spans[:, 0], offsets, rng)
-    del offsets
-    dense_s = time.perf_counter() - t
-    plain = [json.loads(line)["plain"] for line in (real.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
-    with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
-        for r, u in zip(unit_rec, unit_src):
-            fh.write(json.dumps({"record": int(r), "text": plain[u], "plain": plain[u]}, ensure_ascii=False) + "\n")
-    t = time.perf_counter()
-    tokenizer = Tokenizer(real.manifest.lexical_tokenizer)
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(tok, len(vocab)) for tok in tokenizer(text, characters=True) or [""]] for text in plain]
-    bm25 = bm25s.BM25()
-    bm25.index(([ids[u] for u in unit_src], vocab), show_progress=False)  # one token-id list per real part, shared
-    LexicalIndex(bm25, tokenizer).save(build_dir / "lexical")
-    del bm25
-    lexical_s = time.perf_counter() - t
-    manifest = IndexManifest(
-        format_version=FORMAT_VERSION, embedder=real.manifest.embedder, dim=real.manifest.dim, record_count=n,
-        unit_count=len(unit_src), sentence_count=len(spans), corpus_hash=f"synthetic-{n}-{seed}",
-        dense_type=dense_type, lexical_tokenizer=real.manifest.lexical_tokenizer, context=real.manifest.context,
-        retriever=real.manifest.retriever, built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        documents=[m["doc_id"] for m in metas])
-    version = commit_build(out_dir, build_dir, manifest)
+    with building(out_dir) as build_dir:
+        metas = []
+        with open(build_dir / "records.jsonl", "w", encoding="utf-8") as fh:
+            for i, p in enumerate(parents):
+                doc, k = divmod(i, PER_DOCUMENT)
+                src = real.records[int(p)]
+                doc_id = f"synth-{doc:05d}"
+                if k == 0:
+                    metas.append({"doc_id": doc_id, "file": f"{doc_id}.txt", "symbol": None,
+                                  "title": f"Synthetic report {doc}", "language": src.language})
+                fh.write(replace(src, id=f"{doc_id}:p{k + 1}", doc_id=doc_id, symbol=None, title=f"Synthetic report {doc}",
+                                 kind="paragraph", paragraph=k + 1, order=k).to_json() + "\n")
+        (build_dir / "documents.json").write_text(json.dumps(metas, ensure_ascii=False), encoding="utf-8")
+        real_units = [real.unit_ids(r) for r in range(len(real.records))]
+        real_sents = [np.array(real.sentence_ids(r), dtype=np.int64) for r in range(len(real.records))]
+        unit_src = np.concatenate([real_units[p] for p in parents])
+        unit_rec = np.repeat(np.arange(n), [len(real_units[p]) for p in parents])
+        sent_src = np.concatenate([real_sents[p] for p in parents])
+        spans = real.sentence_spans[sent_src].copy()
+        spans[:, 0] = np.repeat(np.arange(n), [len(real_sents[p]) for p in parents])
+        np.save(build_dir / "unit_records.npy", unit_rec.astype(np.int64))
+        np.save(build_dir / "sentences.npy", spans.astype(np.int64))
+        t = time.perf_counter()
+        offsets = rng.normal(0, 0.8 / np.sqrt(real.manifest.dim), (n, real.manifest.dim)).astype(np.float32)
+        dense_type = write_vectors(build_dir / "dense.faiss", real.dense, unit_src, unit_rec, offsets, rng)
+        write_vectors(build_dir / "sentences.faiss", real.sentences, sent_src, spans[:, 0], offsets, rng)
+        del offsets
+        dense_s = time.perf_counter() - t
+        plain = [json.loads(line)["plain"] for line in (real.version / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+        with open(build_dir / "units.jsonl", "w", encoding="utf-8") as fh:
+            for r, u in zip(unit_rec, unit_src):
+                fh.write(json.dumps({"record": int(r), "text": plain[u], "plain": plain[u]}, ensure_ascii=False) + "\n")
+        t = time.perf_counter()
+        tokenizer = Tokenizer(real.manifest.lexical_tokenizer)
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(tok, len(vocab)) for tok in tokenizer(text, characters=True) or [""]] for text in plain]
+        bm25 = bm25s.BM25()
+        bm25.index(([ids[u] for u in unit_src], vocab), show_progress=False)  # one token-id list per real part, shared
+        LexicalIndex(bm25, tokenizer).save(build_dir / "lexical")
+        del bm25
+        lexical_s = time.perf_counter() - t
+        manifest = IndexManifest(
+            format_version=FORMAT_VERSION, embedder=real.manifest.embedder, dim=real.manifest.dim, record_count=n,
+            unit_count=len(unit_src), sentence_count=len(spans), corpus_hash=f"synthetic-{n}-{seed}",
+            dense_type=dense_type, lexical_tokenizer=real.manifest.lexical_tokenizer, context=real.manifest.context,
+            retriever=real.manifest.retriever, built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            documents=[m["doc_id"] for m in metas])
+        version = commit_build(out_dir, build_dir, manifest)
     size = sum(f.stat().st_size for f in version.rglob("*") if f.is_file())
     return {"build_s": time.perf_counter() - start, "dense_build_s": dense_s, "lexical_build_s": lexical_s,
             "disk_mb": size / 2**20, "dense_type": dense_type, "units": manifest.unit_count,

@@ -148,3 +148,9 @@ def test_strict_makes_a_bad_file_an_error_and_keeps_old_output(tmp_path):
     assert proc.returncode == 2
     assert "b.txt: file is empty" in proc.stderr and "Traceback" not in proc.stderr
     assert out.read_text(encoding="utf-8") == "previous output\n"
+
+
+@pytest.mark.parametrize("doc_id", ["iam-40-report\n", "iam 40", "IAM-40", "-iam"])
+def test_doc_ids_must_be_url_safe_to_the_last_character(tmp_path, doc_id):
+    corpus = make_corpus(tmp_path, {"a.txt": GOOD}, [{"doc_id": doc_id, "file": "a.txt"}])
+    assert "doc_id" in str(error_of(corpus))
