@@ -16,11 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eval.blind import load_split  # noqa: E402
-from eval.questions import load_questions, resolve  # noqa: E402
-from index import load_index  # noqa: E402
-from index.lexical import LexicalIndex, Tokenizer  # noqa: E402
-from ingest import ingest_corpus, read_corpus  # noqa: E402
+from unqa.eval.blind import load_split  # noqa: E402
+from unqa.eval.questions import load_questions, resolve  # noqa: E402
+from unqa.index import load_index  # noqa: E402
+from unqa.index.lexical import LexicalIndex, Tokenizer  # noqa: E402
+from unqa.ingest import ingest_corpus, read_corpus  # noqa: E402
 
 
 def ranks(index_dir: Path, tokenizer: str, questions) -> dict[str, list[int | None]]:

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest import IngestError, parse_document  # noqa: E402
-from ingest.pdf import read_pdf  # noqa: E402
+from unqa.ingest import IngestError, parse_document  # noqa: E402
+from unqa.ingest.pdf import read_pdf  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "realdocs" / "pdf"
 

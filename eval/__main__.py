@@ -1,6 +1,6 @@
 """`python -m eval ...` is `unqa eval ...`."""
 import sys
 
-from unqa import main
+from unqa.cli import main
 
 main(["eval", *sys.argv[1:]])

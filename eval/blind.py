@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scipy.stats import binomtest
 
-from ingest import read_corpus
+from unqa.ingest import read_corpus
 
 from .harness import baselines_for, evaluate, sources_of
 from .questions import Question, SetQuestion, load_set, resolve

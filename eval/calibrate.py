@@ -22,9 +22,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import load_index, query
-from ingest import read_corpus
-from service.answering import is_cross_language, refused_whatever_the_score
+from unqa.index import load_index, query
+from unqa.ingest import read_corpus
+from unqa.service.answering import is_cross_language, refused_whatever_the_score
 
 from .blind import load_split
 from .questions import load_questions, resolve

@@ -49,7 +49,7 @@ def run_all_command(index_dir: Path, corpus_dir: Path, pdf_dir: Path, work_dir: 
 
 def run_blind_command(pdf_dir: Path, work_dir: Path, out_dir: Path, baseline: bool, embedder: str) -> dict:
     """dev and test of the blind sets over the real PDFs they name; tables with 95 % intervals."""
-    from service.cli import ensure_index
+    from unqa.service.cli import ensure_index
 
     from .blind import make_corpus, run_blind
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index import RETRIEVERS, load_index, make_embedder
-from index.citations import citation_label
-from ingest import ingest_corpus
+from unqa.index import RETRIEVERS, load_index, make_embedder
+from unqa.index.citations import citation_label
+from unqa.ingest import ingest_corpus
 
 from .metrics import failures, per_question_rank, score
 from .questions import DEFAULT_QUESTIONS, Question, load_questions

@@ -11,7 +11,7 @@ import ir_measures
 import numpy as np
 from ir_measures import RR, R, Success, nDCG
 
-from ingest import Record
+from unqa.ingest import Record
 
 from .questions import Question
 from .source_check import matches_source

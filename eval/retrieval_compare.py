@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from index import BuildOptions, build_index, load_index
-from index.lexical import TOKENIZERS, LexicalIndex, Tokenizer
-from ingest import read_corpus
+from unqa.index import BuildOptions, build_index, load_index
+from unqa.index.lexical import TOKENIZERS, LexicalIndex, Tokenizer
+from unqa.ingest import read_corpus
 
 from .blind import load_split
 from .questions import load_questions, resolve

@@ -11,9 +11,9 @@ import httpx
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from index import Index
-from ingest import Record, read_corpus, read_lines, read_report
-from service import Answerer
+from unqa.index import Index
+from unqa.ingest import Record, read_corpus, read_lines, read_report
+from unqa.service import Answerer
 
 DEPTH = 10  # citations asked for, for the ranking metrics
 CEILING_DEPTH = 50

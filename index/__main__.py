@@ -1,7 +1,7 @@
 """`python -m index ...` is `unqa index ...`; `python -m index search ...` is `unqa search ...`."""
 import sys
 
-from unqa import main
+from unqa.cli import main
 
 args = sys.argv[1:]
 main(args if args[:1] == ["search"] else ["index", *args])

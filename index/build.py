@@ -10,7 +10,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from ingest import DocumentMeta, IngestError, Record, read_corpus
+from unqa.ingest import DocumentMeta, IngestError, Record, read_corpus
 
 from .dense import build_dense, index_type
 from .embedders import DEFAULT_EMBEDDER, Embedder, make_embedder

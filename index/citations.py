@@ -12,7 +12,7 @@ part is cited in that part ("annex, para. 4"; a report quoted in paragraph 20: "
 """
 from __future__ import annotations
 
-from ingest import Record
+from unqa.ingest import Record
 
 _TEMPLATES = {
     #       sep,   paragraph,        annex,        front matter,   footnote,        title quotes

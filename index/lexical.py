@@ -14,7 +14,7 @@ import bm25s
 import bm25s.stopwords
 import numpy as np
 
-from ingest.language import language_of
+from unqa.ingest.language import language_of
 
 TOKENIZERS = ("jieba", "bigram", "jieba-snowball")
 # Snowball stemmers (PyStemmer) for the UN languages written with word spaces

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.language import language_of
+from unqa.ingest.language import language_of
 
 from .search import Hit, Index, SearchError
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from ingest import DocumentMeta, Record
+from unqa.ingest import DocumentMeta, Record
 
 from .dense import search_dense
 from .embedders import Embedder, embedder_name, make_embedder

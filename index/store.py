@@ -25,7 +25,7 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from ingest import corpus_files, find_manifest
+from unqa.ingest import corpus_files, find_manifest
 
 FORMAT_VERSION = 2  # 2: documents.json
 CURRENT = "CURRENT"

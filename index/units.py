@@ -9,9 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-from ingest import Record
+from unqa.ingest import Record
 
 SENTENCE_SEPARATORS = ["\n", "。", "；", "！", "？", ". ", "; ", "! ", "? ", "，", ", ", " ", ""]
 _SENTENCE_END = re.compile(r"[。！？；!?;]|\.(?=\s+[^\s\da-z(])|\n")
@@ -110,6 +108,9 @@ def make_units(
         if token_count(full) <= budget:
             units.append(Unit(i, full, text))
         else:
+            # imported here: it brings langchain-core, which building needs and serving does not
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+
             splitter = RecursiveCharacterTextSplitter(
                 separators=SENTENCE_SEPARATORS, chunk_size=max(16, budget - token_count(prefix)),
                 chunk_overlap=0, length_function=token_count, keep_separator="end", strip_whitespace=True,

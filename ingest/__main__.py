@@ -1,6 +1,6 @@
 """`python -m ingest ...` is `unqa ingest ...`."""
 import sys
 
-from unqa import main
+from unqa.cli import main
 
 main(["ingest", *sys.argv[1:]])

@@ -1,5 +1,5 @@
 """service: the HTTP API and web page that answer questions with paragraph citations."""
-from index import question_language
+from unqa.index import question_language
 
 from .answering import Answer, Answerer
 from .app import create_app

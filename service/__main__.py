@@ -1,6 +1,6 @@
 """`python -m service ...` is `unqa serve ...`."""
 import sys
 
-from unqa import main
+from unqa.cli import main
 
 main(["serve", *sys.argv[1:]])

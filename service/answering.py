@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from index import Hit, Index, QueryResult, query
-from index.citations import citation_label
-from ingest import Record
+from unqa.index import Hit, Index, QueryResult, query
+from unqa.index.citations import citation_label
+from unqa.ingest import Record
 
 from .question_type import FACT_OF_TYPE, holds_fact, question_type
 

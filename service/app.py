@@ -21,9 +21,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from index import Index, SearchError, load_index
-from index.citations import LABEL_LANGUAGES, citation_label
-from ingest import Record
+from unqa.index import Index, SearchError, load_index
+from unqa.index.citations import LABEL_LANGUAGES, citation_label
+from unqa.ingest import Record
 
 from .admission import Admission, Busy, Limits
 from .answering import Answerer

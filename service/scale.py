@@ -30,10 +30,10 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from index import Index, load_index
-from index.dense import HNSW_EF_SEARCH, empty_dense, index_type, search_dense
-from index.lexical import LexicalIndex, Tokenizer
-from index.store import (FORMAT_VERSION, IndexManifest, building, commit_build, current_version,
+from unqa.index import Index, load_index
+from unqa.index.dense import HNSW_EF_SEARCH, empty_dense, index_type, search_dense
+from unqa.index.lexical import LexicalIndex, Tokenizer
+from unqa.index.store import (FORMAT_VERSION, IndexManifest, building, commit_build, current_version,
                          read_verified_manifest)
 
 from .bench import free_port, one_client, wait_ready

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import ingest_corpus
+from unqa.ingest import ingest_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -32,7 +32,7 @@ def iam(corpus_docs):
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory):
     """A real index of the bundled corpus, built once with the real default model."""
-    from index import build_index
+    from unqa.index import build_index
 
     path = tmp_path_factory.mktemp("index")
     build_index(CORPUS, path)
@@ -41,7 +41,7 @@ def built_index(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def loaded_index(built_index):
-    from index import load_index
+    from unqa.index import load_index
 
     return load_index(built_index, corpus_dir=CORPUS)
 
@@ -51,7 +51,7 @@ def client(loaded_index):
     """The real app over the real index, through Starlette's TestClient."""
     from fastapi.testclient import TestClient
 
-    from service import create_app
+    from unqa.service import create_app
 
     with TestClient(create_app(index=loaded_index)) as c:
         for _ in range(200):
@@ -63,7 +63,7 @@ def client(loaded_index):
         yield c
 
 
-from service.bench import free_port  # noqa: E402  (one helper for the scripts and the tests)
+from unqa.service.bench import free_port  # noqa: E402  (one helper for the scripts and the tests)
 
 
 def start_serve(index_dir, *args: str, log=None, env=None):

@@ -10,10 +10,10 @@ import yaml
 
 from conftest import ROOT
 
-from eval.harness import run_eval
-from eval.metrics import normalise
-from eval.questions import DEFAULT_QUESTIONS, load_questions
-from eval.report import write
+from unqa.eval.harness import run_eval
+from unqa.eval.metrics import normalise
+from unqa.eval.questions import DEFAULT_QUESTIONS, load_questions
+from unqa.eval.report import write
 
 
 @pytest.fixture(scope="module")

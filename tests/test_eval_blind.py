@@ -8,11 +8,11 @@ import pytest
 
 from conftest import ROOT
 
-from eval.blind import check_frozen, corpus_files, load_split, make_corpus, run_blind
-from eval.harness import GATE
-from index import build_index
-from eval.questions import resolve
-from ingest import parse_document
+from unqa.eval.blind import check_frozen, corpus_files, load_split, make_corpus, run_blind
+from unqa.eval.harness import GATE
+from unqa.index import build_index
+from unqa.eval.questions import resolve
+from unqa.ingest import parse_document
 
 PDFS = ROOT.parent / "shared" / "realdocs" / "pdf"
 # d1-042: the writer counts the Chair's summary quoted after paragraph 2 as part of it; the parser

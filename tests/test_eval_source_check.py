@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from conftest import ROOT
 
-from eval.source_check import first_missing_word, matches_source
-from ingest import parse_document
+from unqa.eval.source_check import first_missing_word, matches_source
+from unqa.ingest import parse_document
 
 PDF = ROOT / "tests" / "data" / "pdf"
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS
 
-from ingest import DocumentMeta, parse_lines
-from ingest.lines import split_lines
-from service import create_app
+from unqa.ingest import DocumentMeta, parse_lines
+from unqa.ingest.lines import split_lines
+from unqa.service import create_app
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import pytest
 
 from conftest import DATA
 
-from index import BuildOptions, EmbedderError, build_index, load_index, make_embedder
-from index.units import make_units
+from unqa.index import BuildOptions, EmbedderError, build_index, load_index, make_embedder
+from unqa.index.units import make_units
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import ROOT, free_port
 
-from index import build_index, load_index
-from index.store import CURRENT, current_version, reading
+from unqa.index import build_index, load_index
+from unqa.index.store import CURRENT, current_version, reading
 
 SMALL = ROOT / "tests" / "data" / "en"  # 11 records: builds in seconds
 

@@ -1,7 +1,7 @@
 """The lexical tokenizer keeps UN symbols, resolution numbers and dates whole."""
 from __future__ import annotations
 
-from index.lexical import LexicalIndex, Tokenizer
+from unqa.index.lexical import LexicalIndex, Tokenizer
 
 TOK = Tokenizer("jieba")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import SearchError
-from index.citations import citation_label
+from unqa.index import SearchError
+from unqa.index.citations import citation_label
 
 # questions written for these checks (not taken from eval/questions.yaml)
 CHINESE = [

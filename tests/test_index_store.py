@@ -14,8 +14,8 @@ import pytest
 
 from conftest import CORPUS, ROOT
 
-from index import IndexLoadError, load_index
-from index.store import CURRENT, MANIFEST, current_version
+from unqa.index import IndexLoadError, load_index
+from unqa.index.store import CURRENT, MANIFEST, current_version
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import CORPUS, ROOT
 
-from ingest import IngestError, ingest_corpus, read_corpus
+from unqa.ingest import IngestError, ingest_corpus, read_corpus
 
 GOOD = (CORPUS / "iam-40-report.zh.txt").read_text(encoding="utf-8")
 

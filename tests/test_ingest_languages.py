@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conftest import DATA
 
-from ingest import DocumentMeta, ingest_corpus, parse_report
+from unqa.ingest import DocumentMeta, ingest_corpus, parse_report
 
 
 def test_english_report():

@@ -14,7 +14,7 @@ import yaml
 
 from conftest import DATA, ROOT
 
-from ingest import IngestError, ingest_corpus, parse_document, read_corpus
+from unqa.ingest import IngestError, ingest_corpus, parse_document, read_corpus
 
 REALDOCS = ROOT.parent / "shared" / "realdocs"
 TRUTH = yaml.safe_load((DATA / "realdocs" / "truth.yaml").read_text(encoding="utf-8"))["documents"]
@@ -107,7 +107,7 @@ def test_symbol_and_link_lines_stay_in_their_paragraph():
     assert "\nA/AC.105/1279" not in fr.paragraphs()[5].text and " A/AC.105/1279 " in fr.paragraphs()[5].text
     text = ("1. The Office publishes the presentations at\nhttps://www.unoosa.org/workshop-2024\n"
             "and the report at\nA/AC.105/1300\nfor the Subcommittee.\n\n2. Second paragraph.\n")
-    from ingest import DocumentMeta, parse_report
+    from unqa.ingest import DocumentMeta, parse_report
 
     meta = DocumentMeta(doc_id="t", file="t.txt", symbol=None, title="t", language="en")
     first = parse_report(meta, text)[0]
@@ -147,7 +147,7 @@ def test_report_inside_an_annex_is_cited_in_its_part():
 
 
 def test_citations_of_parts_preambles_and_pages():
-    from index.citations import citation_label
+    from unqa.index.citations import citation_label
 
     letter, _ = parse_document(DATA / "pdf" / "S_2025_407.pdf")
     by_id = {r.id: r for r in letter.records}
@@ -257,7 +257,7 @@ def test_own_reports_in_other_un_languages(lang):
 
 
 def test_cyrillic_and_arabic_sub_items_stay_in_their_paragraph():
-    from ingest import DocumentMeta, parse_report
+    from unqa.ingest import DocumentMeta, parse_report
 
     russian = ("1. Совещание рекомендовало:\nа) расширить обмен данными;\nб) провести практикум в\n2026 году.\n\n"
                "2. Следующее совещание состоится в Вене.\n")

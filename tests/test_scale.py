@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index import load_index
-from service.scale import PER_DOCUMENT, build_synthetic
+from unqa.index import load_index
+from unqa.service.scale import PER_DOCUMENT, build_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 

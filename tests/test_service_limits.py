@@ -23,9 +23,9 @@ from fastapi.testclient import TestClient
 
 from conftest import ROOT, start_serve, wait_healthy
 
-from index import MAX_QUESTION_TOKENS
-from service import create_app
-from service.load import Mix, load_questions, long_questions, report, rss_mb, run_load
+from unqa.index import MAX_QUESTION_TOKENS
+from unqa.service import create_app
+from unqa.service.load import Mix, load_questions, long_questions, report, rss_mb, run_load
 
 # a question at the token budget: the most one client may make the service compute
 LONG = "减缓空间碎片的唯一方法是什么？各国在第六十一届会议上就此说了什么？" * 12  # 245 tokens
@@ -210,7 +210,7 @@ def test_a_failing_handler_answers_json_500_and_logs_no_question(loaded_index, c
 
 
 def test_first_citation_does_not_depend_on_top_k(loaded_index):
-    from service.answering import Answerer
+    from unqa.service.answering import Answerer
 
     answerer = Answerer(loaded_index)
     for question in load_questions(ROOT / "eval" / "questions.yaml"):
@@ -240,7 +240,7 @@ def test_mixed_load_fails_no_valid_request(live_server):
 def test_admission_frees_workers_and_queue_places_whatever_happens_to_a_request():
     """The queue's own accounting: waits that time out or are cancelled give their place back,
     a question that overruns its budget is answered 504 and keeps its worker until it ends."""
-    from service.admission import Admission, Busy, Limits
+    from unqa.service.admission import Admission, Busy, Limits
 
     async def scenario():
         adm = Admission(Limits(workers=1, queue=2, wait_s=0.2, run_s=0.3))

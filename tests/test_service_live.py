@@ -71,7 +71,7 @@ def test_ask_in_the_terminal(built_index):
 def test_serve_refuses_a_corrupt_index(built_index, tmp_path):
     import shutil
 
-    from index.store import current_version
+    from unqa.index.store import current_version
 
     index_dir = tmp_path / "index"
     shutil.copytree(built_index, index_dir)
@@ -89,7 +89,7 @@ def test_short_load_run_has_no_errors(live_server):
     """A few seconds of the load script (python -m service.load) against the real server."""
     import asyncio
 
-    from service.load import load_questions, report, rss_mb, run_load
+    from unqa.service.load import load_questions, report, rss_mb, run_load
 
     pid = live_server["process"].pid
     questions = load_questions(ROOT / "eval" / "questions.yaml")

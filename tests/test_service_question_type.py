@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import question_language
-from service.question_type import holds_fact, question_type
+from unqa.index import question_language
+from unqa.service.question_type import holds_fact, question_type
 
 
 @pytest.mark.parametrize("question,kind", [

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 
 from conftest import CORPUS, ROOT, start_serve, wait_healthy
 
-from index.store import current_version
-from service import create_app
+from unqa.index.store import current_version
+from unqa.service import create_app
 
 TOKEN = "unqa-test-token-7f3a91c2"
 

