@@ -60,3 +60,11 @@ def citation_label(record: Record, language: str = "en") -> str:
     else:
         part = " / ".join(record.section) or front
     return f"{doc}{sep}{part}"
+
+
+def official_url(symbol: str | None, language: str) -> str | None:
+    """The UN's permanent link to a document by its symbol (ODS via undocs.org), in `language`;
+    None for a document without a symbol."""
+    if not symbol:
+        return None
+    return f"https://undocs.org/{language}/{symbol}"

@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from unqa.index import Index, SearchError, load_index
-from unqa.index.citations import LABEL_LANGUAGES, citation_label
+from unqa.index.citations import LABEL_LANGUAGES, citation_label, official_url
 from unqa.ingest import Record
 
 from .admission import Admission, Busy, Limits
@@ -148,7 +148,8 @@ class MetricsMiddleware:
 def _record_out(record: Record, language: str) -> RecordOut:
     return RecordOut(id=record.id, doc_id=record.doc_id, symbol=record.symbol, title=record.title, kind=record.kind,
                      paragraph=record.paragraph, part=record.part, page=record.page, page_end=record.page_end,
-                     section=list(record.section), text=record.text, label=citation_label(record, language))
+                     section=list(record.section), text=record.text, label=citation_label(record, language),
+                     official_url=official_url(record.symbol, record.language))
 
 
 def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None,
@@ -216,8 +217,9 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
 
     def info(ix: Index, doc_id: str) -> DocumentInfo:
         records = ix.records_of(doc_id)
-        return DocumentInfo(**ix.documents[doc_id].model_dump(),
-                            paragraphs=sum(r.kind == "paragraph" for r in records), records=len(records))
+        meta = ix.documents[doc_id]
+        return DocumentInfo(**meta.model_dump(), paragraphs=sum(r.kind == "paragraph" for r in records),
+                            records=len(records), official_url=official_url(meta.symbol, meta.language))
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

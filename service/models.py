@@ -70,10 +70,12 @@ class AskResponse(BaseModel):
 
 
 class DocumentInfo(DocumentMeta):
-    """The manifest entry of a document, with its counts."""
+    """The manifest entry of a document, with its counts (where the text came from stays private)."""
 
+    source: str | None = Field(None, exclude=True)
     paragraphs: int
     records: int
+    official_url: str | None = Field(None, description="The UN's permanent link to the document, by its symbol.")
 
 
 class RecordOut(BaseModel):
@@ -89,6 +91,7 @@ class RecordOut(BaseModel):
     section: list[str]
     text: str
     label: str = Field(description="Ready-to-quote reference in the question's language.")
+    official_url: str | None = Field(None, description="The UN's permanent link to the document, by its symbol.")
 
 
 class Citation(RecordOut):
