@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from unqa.index import Index, SearchError, load_index
@@ -187,7 +188,9 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         yield
         app.state.admission.close()
 
-    app = FastAPI(
+    # FastAPIOffline: FastAPI with /docs and /redoc served from the package's own copies of
+    # Swagger UI and ReDoc (fastapi-offline), so the API docs work without internet
+    app = FastAPIOffline(
         title="unqa",
         description="Questions over United Nations reports, answered with official paragraph citations.",
         version="0.1.0",
