@@ -71,11 +71,34 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
+def _command(*args, **kwargs):
+    """app.command, with each paragraph of the docstring on one line: --help wraps it to the
+    terminal instead of keeping the source's line breaks."""
+    def register(function):
+        if function.__doc__:
+            paragraphs = function.__doc__.strip().split("\n\n")
+            function.__doc__ = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+        return app.command(*args, **kwargs)(function)
+    return register
+
+
+def _version(value: bool) -> None:
+    if value:
+        from unqa import __version__
+
+        typer.echo(f"unqa {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
     """unqa: ask questions of UN reports and get answers citing their official paragraphs."""
 
 
@@ -84,7 +107,7 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-@app.command()
+@_command()
 def ingest(
     corpus_dir: Optional[Path] = typer.Argument(None, help=CORPUS_HELP),
     out: str = typer.Option("-", "--out", "-o", help="JSON Lines output file ('-' for stdout)."),
@@ -103,7 +126,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-@app.command("index")
+@_command("index")
 def index_cmd(
     corpus_dir: Optional[Path] = typer.Argument(None, help=CORPUS_HELP),
     index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="Where the index is written."),
@@ -128,10 +151,30 @@ def index_cmd(
 
 
 # options shared by `search` and `ask`
-Question = Annotated[str, typer.Argument(help="The question, in any UN language.")]
+Question = Annotated[Optional[str], typer.Argument(
+    help="The question, in any UN language; '-' (or none, with text piped in) reads it from stdin.",
+    show_default=False)]
 TopK = Annotated[int, typer.Option("--top-k", "-k", min=1, max=50, help="How many citations.")]
 Documents = Annotated[Optional[str], typer.Option("--documents", "-d", help="Comma-separated doc_ids to search.")]
 IndexDir = Annotated[Optional[Path], typer.Option("--index-dir", help=f"The index to use (default {DATA_DIR / 'index'}).")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _read_stdin() -> str:
+    """All of stdin as text; bytes that are not UTF-8 are kept so that _check_text names them."""
+    if sys.stdin is None:  # started with stdin closed
+        return ""
+    return sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+
+
+def _question(question: str | None) -> str:
+    """The question given, or read from stdin for '-' or when none is given and stdin is not a terminal."""
+    if question == "-" or (question is None and sys.stdin is not None and not sys.stdin.isatty()):
+        question = _read_stdin().strip()
+    elif question is None:
+        _fail("give a question, '-' to read it from stdin, or pipe it in")
+    _check_text(question, "the question")
+    return question
 
 
 def _check_text(value: str, what: str) -> None:
@@ -146,25 +189,43 @@ def _doc_list(documents: str | None) -> list[str] | None:
     return [d.strip() for d in documents.split(",")] if documents else None
 
 
-@app.command()
+@_command()
 def search(
-    question: Question,
+    question: Question = None,
     top_k: TopK = 5,
     documents: Documents = None,
     retriever: Optional[str] = typer.Option(None, "--retriever", help="dense | lexical | hybrid"),
     index_dir: IndexDir = None,
+    as_json: Json = False,
 ) -> None:
-    """Print the paragraphs that best answer a question, ranked, with their citations."""
+    """Print the paragraphs that best answer a question, ranked, with their citations.
+
+    With --json: one JSON object (question, language, retriever, hits with id, doc_id, symbol, paragraph,
+    label, official_url, text and scores).
+
+    Exit code 0: searched (even when nothing matched); 2: an error (no index, unknown document, ...)."""
     from unqa.index.cli import run_search
 
-    _check_text(question, "the question")
+    question = _question(question)
     settings = _settings()
     with _errors():
         run_search(question, top_k, _doc_list(documents), retriever or settings.retriever,
-                   index_dir or settings.index_dir, settings.embedder)
+                   index_dir or settings.index_dir, settings.embedder, as_json)
 
 
-@app.command()
+@_command()
+def documents(index_dir: IndexDir = None, as_json: Json = False) -> None:
+    """List the documents in the index: doc_id, symbol, title, language and paragraph count.
+
+    With --json: a JSON array, as the HTTP API's GET /documents. Exit code 2 when there is no index."""
+    from unqa.index.cli import run_documents
+
+    settings = _settings()
+    with _errors():
+        run_documents(index_dir or settings.index_dir, as_json)
+
+
+@_command()
 def serve(
     host: Optional[str] = typer.Option(None, "--host", help="Interface to listen on (default 127.0.0.1)."),
     port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000)."),
@@ -184,18 +245,59 @@ def serve(
                   build, settings.limits())
 
 
-@app.command()
-def ask(question: Question, top_k: TopK = 5, documents: Documents = None, index_dir: IndexDir = None) -> None:
-    """Answer a question in the terminal, with its citations."""
+@_command()
+def ask(
+    question: Question = None,
+    top_k: TopK = 5,
+    documents: Documents = None,
+    index_dir: IndexDir = None,
+    as_json: Json = False,
+    file: Optional[str] = typer.Option(
+        None, "--file", "-f", metavar="FILE",
+        help="Answer every line of FILE ('-': stdin; blank lines skipped) with one loaded index; "
+             "prints JSON Lines, one object a question."),
+) -> None:
+    """Answer a question in the terminal, with its citations.
+
+    With --json: one JSON object, as the HTTP API's POST /ask response (question, language,
+    answered, answer, answer_spans, citations, took_ms).
+
+    Exit code 0: answered; 1: not answered (the reports do not answer it; with --file: some
+    question was not answered); 2: an error (no index, empty question, unknown document, ...)."""
     from unqa.service.cli import run_ask
 
-    _check_text(question, "the question")
+    if file is not None:
+        if question is not None:
+            _fail("give either a question or --file, not both")
+        asked: str | list[str] = _batch(file)
+    else:
+        asked = _question(question)
     settings = _settings()
     with _errors():
-        run_ask(question, top_k, _doc_list(documents), index_dir or settings.index_dir, settings.embedder)
+        answered = run_ask(asked, top_k, _doc_list(documents), index_dir or settings.index_dir, settings.embedder,
+                           as_json)
+    if not answered:
+        raise typer.Exit(1)
 
 
-@app.command("eval")
+def _batch(file: str) -> list[str]:
+    """The questions of a --file, one a line, blank lines skipped."""
+    if file == "-":
+        text = _read_stdin()
+    else:
+        with _errors():
+            text = Path(file).read_bytes().decode("utf-8", "surrogateescape")
+    questions = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            _check_text(line, f"line {n} of {'stdin' if file == '-' else file}")
+            questions.append(line.strip())
+    if not questions:
+        _fail(f"no questions in {'stdin' if file == '-' else file}")
+    return questions
+
+
+@_command("eval")
 def eval_cmd(
     questions: Optional[Path] = typer.Option(None, "--questions", help="Score only this question set (gold as record ids)."),
     url: Optional[str] = typer.Option(None, "--url", help="Score a running service on the bundled question set."),
@@ -253,7 +355,12 @@ def _errors():
 
     try:
         yield
-    except (IngestError, IndexLoadError, IndexBuildError, EmbedderError, SearchError) as exc:
+    except IndexLoadError as exc:
+        message = str(exc)
+        if message.startswith("no index in ") and "--index-dir" not in message:
+            message += " (or give --index-dir / UNQA_INDEX_DIR)"
+        _fail(message)
+    except (IngestError, IndexBuildError, EmbedderError, SearchError) as exc:
         _fail(str(exc))
     except OSError as exc:  # a folder that is a file, no permission, a full disk, a port in use
         where = f": {exc.filename}" if exc.filename else ""

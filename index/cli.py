@@ -1,14 +1,17 @@
 """The index and search commands' work: build with progress, print ranked citations."""
 from __future__ import annotations
 
+import json
+import sys
 import time
 from pathlib import Path
 
 from rich.console import Console
 
 from .build import BuildOptions, build_index
-from .citations import citation_label
-from .search import RETRIEVERS, SearchError, load_index, script_of
+from .citations import citation_label, official_url
+from .query import question_language
+from .search import RETRIEVERS, SearchError, load_index
 
 
 def run_index(corpus_dir: Path, index_dir: Path, embedder: str, retriever: str, dense_type: str,
@@ -37,12 +40,26 @@ def run_index(corpus_dir: Path, index_dir: Path, embedder: str, retriever: str, 
 
 
 def run_search(question: str, top_k: int, documents: list[str] | None, retriever: str | None,
-               index_dir: Path, embedder: str | None = None) -> None:
+               index_dir: Path, embedder: str | None = None, as_json: bool = False) -> int:
+    """Print the ranked citations (or, as_json, one JSON object); returns how many were found."""
     if not question.strip():
         raise SearchError("the question is empty")
     ix = load_index(index_dir, embedder=embedder)
-    hits = ix.search(question, top_k=top_k, documents=documents, retriever=retriever or ix.manifest.retriever)
-    lang = "zh" if script_of(question) == "cjk" else "en"
+    used = retriever or ix.manifest.retriever
+    hits = ix.search(question, top_k=top_k, documents=documents, retriever=used)
+    lang = question_language(question)
+    if as_json:
+        out = {"question": question, "language": lang, "retriever": used, "hits": [
+            {"rank": h.rank, "id": h.record.id, "doc_id": h.record.doc_id, "symbol": h.record.symbol,
+             "title": h.record.title, "kind": h.record.kind, "paragraph": h.record.paragraph,
+             "label": citation_label(h.record, lang), "official_url": official_url(h.record.symbol, h.record.language),
+             "text": h.record.text, "score": round(h.score, 6),
+             "dense_score": None if h.dense_score is None else round(h.dense_score, 6),
+             "lexical_score": None if h.lexical_score is None else round(h.lexical_score, 6),
+             "retrievers": list(h.retrievers)}
+            for h in hits]}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return len(hits)
     console = Console()
     if not hits:
         console.print("no matching paragraphs")
@@ -54,3 +71,46 @@ def run_search(question: str, top_k: int, documents: list[str] | None, retriever
                       f"[dim]{h.record.id}[/dim]", highlight=False, soft_wrap=True)
         text = h.record.text.replace("\n", " ")
         console.print(f"   {text[:160]}{'…' if len(text) > 160 else ''}", highlight=False, soft_wrap=True)
+    return len(hits)
+
+
+def run_documents(index_dir: Path, as_json: bool = False) -> int:
+    """List the index's documents (a table, or as_json the HTTP API's /documents list) without
+    loading the embedder; returns how many there are."""
+    from unqa.ingest import DocumentMeta, Record
+
+    from .store import IndexLoadError, read_verified_manifest, reading
+
+    with reading(index_dir) as version:
+        read_verified_manifest(version, verify_files=False)
+        try:
+            metas = [DocumentMeta.model_validate(d)
+                     for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))]
+            records = [Record.from_dict(json.loads(line))
+                       for line in (version / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+        except Exception as exc:  # any unreadable file means the same thing to the user
+            raise IndexLoadError(f"index in {version} cannot be read ({exc}): rebuild with `unqa index`") from None
+    counts: dict[str, list[int]] = {}
+    for r in records:
+        c = counts.setdefault(r.doc_id, [0, 0])
+        c[0] += r.kind == "paragraph"
+        c[1] += 1
+    rows = []
+    for m in sorted(metas, key=lambda m: m.doc_id):
+        paragraphs, n = counts.get(m.doc_id, [0, 0])
+        rows.append({**m.model_dump(exclude={"source"}), "paragraphs": paragraphs, "records": n,
+                     "official_url": official_url(m.symbol, m.language)})
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return len(rows)
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for name, justify in (("doc_id", "left"), ("symbol", "left"), ("title", "left"), ("lang", "left"),
+                          ("paragraphs", "right")):
+        table.add_column(name, justify=justify)
+    for row in rows:
+        table.add_row(row["doc_id"], row["symbol"] or "—", row["title"], row["language"], str(row["paragraphs"]))
+    console = Console()
+    console.print(table) if rows else console.print("no documents")
+    return len(rows)

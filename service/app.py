@@ -23,16 +23,13 @@ from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from unqa.index import Index, SearchError, load_index
-from unqa.index.citations import LABEL_LANGUAGES, citation_label, official_url
-from unqa.ingest import Record
+from unqa.index.citations import LABEL_LANGUAGES, official_url
 
 from .admission import Admission, Busy, Limits
 from .answering import Answerer
 from .hardening import Hardening, validation_error
-from .models import (
-    DOC_ID_PATTERN, AnswerSpan, AskRequest, AskResponse, Citation, DocumentDetail, DocumentInfo, Health,
-    ParagraphContext, RecordOut,
-)
+from .models import DOC_ID_PATTERN, AskRequest, AskResponse, DocumentDetail, DocumentInfo, Health, ParagraphContext, RecordOut
+from .responses import ask_response, record_out
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 16 * 1024
@@ -146,13 +143,6 @@ class MetricsMiddleware:
             self.metrics.latency.labels(route).observe(time.perf_counter() - start)
 
 
-def _record_out(record: Record, language: str) -> RecordOut:
-    return RecordOut(id=record.id, doc_id=record.doc_id, symbol=record.symbol, title=record.title, kind=record.kind,
-                     paragraph=record.paragraph, part=record.part, page=record.page, page_end=record.page_end,
-                     section=list(record.section), text=record.text, label=citation_label(record, language),
-                     official_url=official_url(record.symbol, record.language))
-
-
 def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | None = None,
                index: Index | None = None, max_body: int = MAX_BODY_BYTES, admin_token: str | None = None,
                cors_origins: list[str] | None = None, limits: Limits = Limits(), embedder: str | None = None,
@@ -257,18 +247,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         except SearchError as exc:
             raise HTTPException(404 if "unknown document" in str(exc) else 422, detail=str(exc)) from None
         metrics.answers.labels(str(result.answered).lower()).inc()
-        citations = [
-            Citation(**_record_out(h.record, result.language).model_dump(), score=round(h.score, 6),
-                     dense_score=None if h.dense_score is None else round(h.dense_score, 6),
-                     lexical_score=None if h.lexical_score is None else round(h.lexical_score, 6))
-            for h in result.hits
-        ]
-        return AskResponse(
-            question=result.question, language=result.language, answered=result.answered, answer=result.answer,
-            answer_spans=[AnswerSpan(citation=s.citation, start=s.start, end=s.end, answer_start=s.answer_start,
-                                     answer_end=s.answer_end) for s in result.spans],
-            citations=citations, took_ms=round(result.took_ms, 3),
-        )
+        return ask_response(result)
 
     @app.get("/documents", response_model=list[DocumentInfo])
     def documents() -> list[DocumentInfo]:
@@ -281,7 +260,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         ix, meta = find_document(doc_id)
         language = lang or meta.language
         return DocumentDetail(**info(ix, doc_id).model_dump(),
-                              contents=[_record_out(r, language) for r in ix.records_of(doc_id)])
+                              contents=[record_out(r, language) for r in ix.records_of(doc_id)])
 
     @app.get("/documents/{doc_id}/paragraphs/{n}", response_model=ParagraphContext, responses={404: {}})
     def paragraph(doc_id: str = PathParam(..., pattern=DOC_ID_PATTERN),
@@ -296,9 +275,9 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
             raise HTTPException(404, detail=f"document '{doc_id}' has no paragraph {n} ({numbered})")
         language = lang or meta.language
         return ParagraphContext(
-            paragraph=_record_out(paras[n], language),
-            previous=_record_out(paras[n - 1], language) if n - 1 in paras else None,
-            next=_record_out(paras[n + 1], language) if n + 1 in paras else None,
+            paragraph=record_out(paras[n], language),
+            previous=record_out(paras[n - 1], language) if n - 1 in paras else None,
+            next=record_out(paras[n + 1], language) if n + 1 in paras else None,
         )
 
     @app.get("/records/{record_id}", response_model=RecordOut, responses={404: {}})
@@ -309,7 +288,7 @@ def create_app(index_dir: str | Path | None = None, corpus_dir: str | Path | Non
         found = ix.record_by_id(record_id)
         if found is None:
             raise HTTPException(404, detail=f"unknown record '{record_id}'")
-        return _record_out(found, lang or found.language)
+        return record_out(found, lang or found.language)
 
     if admin_token:
         @app.post("/admin/reload", responses={401: {}, 409: {}})

@@ -1,6 +1,7 @@
 """The serve and ask commands: the main job, and the same answers in a terminal."""
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import threading
@@ -9,12 +10,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from unqa.index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, build_index, corpus_hash, load_index
+from unqa.index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, SearchError, build_index, corpus_hash, load_index
 from unqa.index.embedders import embedder_name
 from unqa.index.store import read_verified_manifest, reading
 
 from .admission import Limits
-from .answering import Answerer
+from .answering import Answer, Answerer
 
 
 def ensure_index(corpus_dir: Path, index_dir: Path, embedder: str | None, console: Console, build: bool = True) -> None:
@@ -84,8 +85,40 @@ def run_serve(host: str, port: int, index_dir: Path, corpus_dir: Path, embedder:
         raise IndexLoadError(state["error"])
 
 
-def run_ask(question: str, top_k: int, documents: list[str] | None, index_dir: Path, embedder: str | None = None) -> None:
-    result = Answerer(load_index(index_dir, embedder=embedder)).ask(question, top_k=top_k, documents=documents)
+def ask_json(result: Answer) -> str:
+    """One answer as the HTTP API's /ask response body."""
+    from .responses import ask_response
+
+    return ask_response(result).model_dump_json()
+
+
+def run_ask(question: str | list[str], top_k: int, documents: list[str] | None, index_dir: Path,
+            embedder: str | None = None, as_json: bool = False) -> bool:
+    """Answer one question (human output, or one JSON object with as_json), or a list of them
+    with one loaded index (JSON Lines, one object a question). True when every one was answered."""
+    answerer = Answerer(load_index(index_dir, embedder=embedder))
+    if isinstance(question, list):
+        answered = True
+        for q in question:
+            try:
+                result = answerer.ask(q, top_k=top_k, documents=documents)
+            except SearchError as exc:  # one bad line (too long, say) does not stop the batch
+                answered = False
+                sys.stdout.write(json.dumps({"question": q, "error": str(exc)}, ensure_ascii=False) + "\n")
+                continue
+            answered &= result.answered
+            sys.stdout.write(ask_json(result) + "\n")
+            sys.stdout.flush()
+        return answered
+    result = answerer.ask(question, top_k=top_k, documents=documents)
+    if as_json:
+        sys.stdout.write(ask_json(result) + "\n")
+        return result.answered
+    _print_answer(result)
+    return result.answered
+
+
+def _print_answer(result: Answer) -> None:
     console = Console()
     title = ("Answer" if result.answered else "Not found") if result.language != "zh" else ("答案" if result.answered else "未找到")
     console.print(f"[bold]{title}[/bold]", highlight=False)
