@@ -206,7 +206,8 @@ def search(
     Exit code 0: searched (even when nothing matched); 2: an error (no index, unknown document, ...)."""
     from unqa.index.cli import run_search
 
-    question = _question(question)
+    with _errors():
+        question = _question(question)
     settings = _settings()
     with _errors():
         run_search(question, top_k, _doc_list(documents), retriever or settings.retriever,
@@ -269,9 +270,11 @@ def ask(
     if file is not None:
         if question is not None:
             _fail("give either a question or --file, not both")
-        asked: str | list[str] = _batch(file)
+        with _errors():  # Ctrl-C while reading stdin is "interrupted", not "not answered"
+            asked: str | list[str] = _batch(file)
     else:
-        asked = _question(question)
+        with _errors():
+            asked = _question(question)
     settings = _settings()
     with _errors():
         answered = run_ask(asked, top_k, _doc_list(documents), index_dir or settings.index_dir, settings.embedder,
@@ -287,11 +290,7 @@ def _batch(file: str) -> list[str]:
     else:
         with _errors():
             text = Path(file).read_bytes().decode("utf-8", "surrogateescape")
-    questions = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            _check_text(line, f"line {n} of {'stdin' if file == '-' else file}")
-            questions.append(line.strip())
+    questions = [line.strip() for line in text.splitlines() if line.strip()]  # a line not UTF-8: an error line
     if not questions:
         _fail(f"no questions in {'stdin' if file == '-' else file}")
     return questions
@@ -327,6 +326,9 @@ def eval_cmd(
         import matplotlib  # noqa: F401
     except ImportError:
         _fail("`unqa eval` needs the eval extras: pip install 'unqa[eval]'")
+    if not (questions or url) and not realdocs.is_dir():
+        _fail(f"the real PDFs the blind question sets were written on are not in {realdocs}: give --realdocs FOLDER "
+              "(or score one set with --questions / --url)")
     settings = _settings()
     with _errors():
         if not url:  # like `unqa serve`: build the index of the bundled corpus when there is none

@@ -1,4 +1,4 @@
-"""`python -m eval ...` is `unqa eval ...`."""
+"""`python -m unqa.eval ...` is `unqa eval ...`."""
 import sys
 
 from unqa.cli import main

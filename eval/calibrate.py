@@ -1,7 +1,7 @@
 """Calibrate the abstention thresholds on dev only: the main question set over the bundled
 reports, and the blind dev split over its PDFs (never the test split).
 
-    python -m eval.calibrate [--max-false-abstention 0.05] [--min-pair 8]
+    python -m unqa.eval.calibrate [--max-false-abstention 0.05] [--min-pair 8]
 
 (after `unqa eval`, which builds data/index and data/blind)
 

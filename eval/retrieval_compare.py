@@ -2,7 +2,7 @@
 fusion weights. Prints Hit@1, Hit@5 and MRR@10 on the bundled set (zh and en questions) and on
 the blind dev split (six languages), never on the test split.
 
-    python -m eval.retrieval_compare [--corpus corpus] [--blind-dir data/blind]
+    python -m unqa.eval.retrieval_compare [--corpus corpus] [--blind-dir data/blind]
 
 (the blind dev split needs `unqa eval` to have built data/blind once). The defaults in
 index/build.py and index/search.py are the choices of this run; a choice is changed only when

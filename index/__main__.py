@@ -1,4 +1,4 @@
-"""`python -m index ...` is `unqa index ...`; `python -m index search ...` is `unqa search ...`."""
+"""`python -m unqa.index ...` is `unqa index ...`; `python -m unqa.index search ...` is `unqa search ...`."""
 import sys
 
 from unqa.cli import main

@@ -1,7 +1,7 @@
 """Benchmark of the index stage on this machine (a script, not a test).
 
-    python -m index.bench                      # everything: bundled corpus + 100k + 1M synthetic
-    python -m index.bench --sizes 100000       # fewer synthetic sizes
+    python -m unqa.index.bench                      # everything: bundled corpus + 100k + 1M synthetic
+    python -m unqa.index.bench --sizes 100000       # fewer synthetic sizes
 
 1. Bundled corpus: build time and records/s; search latency p50/p95 for single questions
    (query embedding included), per question script, over the question set.

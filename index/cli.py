@@ -14,6 +14,12 @@ from .query import question_language
 from .search import RETRIEVERS, SearchError, load_index
 
 
+def write_line(text: str) -> None:
+    """One line of machine output: UTF-8 whatever the locale, flushed (a batch streams)."""
+    sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    sys.stdout.buffer.flush()
+
+
 def run_index(corpus_dir: Path, index_dir: Path, embedder: str, retriever: str, dense_type: str,
               strict: bool = False) -> int:
     """Build; returns how many corpus files could not be read (0: all of them were)."""
@@ -58,7 +64,7 @@ def run_search(question: str, top_k: int, documents: list[str] | None, retriever
              "lexical_score": None if h.lexical_score is None else round(h.lexical_score, 6),
              "retrievers": list(h.retrievers)}
             for h in hits]}
-        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        write_line(json.dumps(out, ensure_ascii=False))
         return len(hits)
     console = Console()
     if not hits:
@@ -101,7 +107,7 @@ def run_documents(index_dir: Path, as_json: bool = False) -> int:
         rows.append({**m.model_dump(exclude={"source"}), "paragraphs": paragraphs, "records": n,
                      "official_url": official_url(m.symbol, m.language)})
     if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        write_line(json.dumps(rows, ensure_ascii=False))
         return len(rows)
     from rich.table import Table
 

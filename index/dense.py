@@ -1,7 +1,7 @@
 """FAISS vector indexes: exact inner product for small corpora, HNSW above a measured size.
 
 Vectors are L2-normalised, so inner product is cosine similarity. The size where HNSW
-becomes the default comes from `python -m index.bench` (see BENCHMARKS in README.md).
+becomes the default comes from `python -m unqa.index.bench` (see BENCHMARKS in README.md).
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Hybrid fusion adds min-max-normalised scores with weights that depend on whether
 question is written in the record's script. In the same script BM25 and the dense score
 weigh the same. Across scripts (an English question, a Chinese report) BM25 could only match
 script-neutral tokens (numbers, dates, symbols), which on dev misled more than they helped, so
-there the dense score alone ranks (`python -m eval.retrieval_compare`).
+there the dense score alone ranks (`python -m unqa.eval.retrieval_compare`).
 """
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ the manifest before anything is served.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -24,6 +23,11 @@ from pathlib import Path
 from typing import Iterator
 
 from filelock import FileLock, Timeout
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds still lock (filelock); versions being read are not protected
+    fcntl = None
 
 from unqa.ingest import corpus_files, find_manifest
 
@@ -177,6 +181,8 @@ def commit_build(index_dir: Path, build_dir: Path, manifest: IndexManifest) -> P
 
 
 def _remove_unused(version: Path) -> None:
+    if fcntl is None:
+        return  # no way to know who reads it: left in place
     try:
         fd = os.open(version / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
     except OSError:
@@ -201,6 +207,8 @@ def reading(index_dir: str | Path) -> Iterator[Path]:
     for _ in range(5):
         version = current_version(index_dir)
         try:  # (a version built before IN_USE existed gets one)
+            if fcntl is None:
+                raise OSError("no flock here")
             fd = os.open(version / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
         except FileNotFoundError:
             continue  # removed since CURRENT was read: read it again

@@ -1,4 +1,4 @@
-"""`python -m ingest ...` is `unqa ingest ...`."""
+"""`python -m unqa.ingest ...` is `unqa ingest ...`."""
 import sys
 
 from unqa.cli import main

@@ -1,4 +1,4 @@
-"""`python -m service ...` is `unqa serve ...`."""
+"""`python -m unqa.service ...` is `unqa serve ...`."""
 import sys
 
 from unqa.cli import main

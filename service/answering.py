@@ -27,7 +27,7 @@ FACT_BONUS = 0.04  # dev key fact: bundled set 0.618 -> 0.629, blind dev 0.542 -
 # occurs nowhere in the reports, or (c) its best record's dense score (cosine, mean of block and
 # best sentence) is below the threshold for a record in the question's language ("same") or in
 # another ("cross"); a (question language, record language) pair may have its own.
-# `python -m eval.calibrate` fits them on dev only (the bundled question set and the blind dev
+# `python -m unqa.eval.calibrate` fits them on dev only (the bundled question set and the blind dev
 # split) to at most 5 % false abstentions: leave-one-out on dev, abstention recall 0.10 at false
 # abstention 0.044 with these two; per-pair thresholds (11 dev questions a pair) did worse.
 # Also requiring the best record (or its document's symbol, title, date) to hold one of the

@@ -1,6 +1,6 @@
 """Benchmark of /ask over real HTTP on this machine (a script, not a test).
 
-    python -m service.bench [--index-dir DIR] [--seconds 20] [--clients 8]
+    python -m unqa.service.bench [--index-dir DIR] [--seconds 20] [--clients 8]
 
 Starts `unqa serve` on a loopback port, then measures /ask latency p50/p95 with one
 client asking the question set in turn, and requests/s (and latency) with N concurrent
@@ -97,7 +97,7 @@ def main() -> None:
         index_dir = args.index_dir or Path(tmp) / "index"
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir)],
+        proc = subprocess.Popen([sys.executable, "-m", "unqa.service", "--port", str(port), "--index-dir", str(index_dir)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             ready = wait_ready(url, proc)

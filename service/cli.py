@@ -14,6 +14,8 @@ from unqa.index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, SearchErr
 from unqa.index.embedders import embedder_name
 from unqa.index.store import read_verified_manifest, reading
 
+from unqa.index.cli import write_line
+
 from .admission import Limits
 from .answering import Answer, Answerer
 
@@ -97,22 +99,29 @@ def run_ask(question: str | list[str], top_k: int, documents: list[str] | None, 
     """Answer one question (human output, or one JSON object with as_json), or a list of them
     with one loaded index (JSON Lines, one object a question). True when every one was answered."""
     answerer = Answerer(load_index(index_dir, embedder=embedder))
+    answerer.index.allowed_records(documents)  # an unknown document is an error for the whole run
     if isinstance(question, list):
         answered = True
         for q in question:
+            bad = next((ch for ch in q if "\udc80" <= ch <= "\udcff"), None)  # a byte that was not UTF-8
+            if bad:
+                answered = False
+                shown = q.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                write_line(json.dumps({"question": shown, "answered": False,
+                                       "error": f"not UTF-8 text (byte 0x{ord(bad) - 0xdc00:02x})"}, ensure_ascii=False))
+                continue
             try:
                 result = answerer.ask(q, top_k=top_k, documents=documents)
             except SearchError as exc:  # one bad line (too long, say) does not stop the batch
                 answered = False
-                sys.stdout.write(json.dumps({"question": q, "error": str(exc)}, ensure_ascii=False) + "\n")
+                write_line(json.dumps({"question": q, "answered": False, "error": str(exc)}, ensure_ascii=False))
                 continue
             answered &= result.answered
-            sys.stdout.write(ask_json(result) + "\n")
-            sys.stdout.flush()
+            write_line(ask_json(result))
         return answered
     result = answerer.ask(question, top_k=top_k, documents=documents)
     if as_json:
-        sys.stdout.write(ask_json(result) + "\n")
+        write_line(ask_json(result))
         return result.answered
     _print_answer(result)
     return result.answered

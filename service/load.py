@@ -1,6 +1,6 @@
 """Load test of a real `unqa serve` on loopback (a script; a short run is in the test suite).
 
-    python -m service.load [--clients 32] [--seconds 60] [--bad-share 0.1] [--hostile-share 0.05]
+    python -m unqa.service.load [--clients 32] [--seconds 60] [--bad-share 0.1] [--hostile-share 0.05]
                            [--long-share 0.1] [--slow-sockets 20] [--compare] [--url URL --pid PID]
 
 Concurrent asyncio clients (httpx) send a mix of Chinese and English questions (`normal`),
@@ -299,7 +299,7 @@ def main() -> None:
             port = free_port()
             url = f"http://127.0.0.1:{port}"
             index_dir = args.index_dir or Path(tmp) / "index"
-            proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir)],
+            proc = subprocess.Popen([sys.executable, "-m", "unqa.service", "--port", str(port), "--index-dir", str(index_dir)],
                                     cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wait_ready(url, proc)
             pid = proc.pid

@@ -1,6 +1,6 @@
 """Scale benchmark: synthetic corpora of 1 000 to 1 000 000 paragraphs served over real HTTP.
 
-    python -m service.scale [--sizes 1000 100000 1000000] [--seconds 15]
+    python -m unqa.service.scale [--sizes 1000 100000 1000000] [--seconds 15]
 
 Embedding a million paragraphs on 2 cores would take hours, so a synthetic corpus replicates
 the real records (new document ids, paragraph numbers 1..N per document) and moves their real
@@ -227,7 +227,7 @@ def main() -> None:
             recall = None if args.breakdown else recall_at_10(index_dir, queries)
             port = free_port()
             url = f"http://127.0.0.1:{port}"
-            proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir),
+            proc = subprocess.Popen([sys.executable, "-m", "unqa.service", "--port", str(port), "--index-dir", str(index_dir),
                                      "--no-build"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 startup = wait_ready(url, proc, timeout=1800)

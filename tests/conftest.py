@@ -67,13 +67,13 @@ from unqa.service.bench import free_port  # noqa: E402  (one helper for the scri
 
 
 def start_serve(index_dir, *args: str, log=None, env=None):
-    """A real `python -m service` process on a free loopback port: (process, url)."""
+    """A real `python -m unqa.service` process on a free loopback port: (process, url)."""
     import subprocess
     import sys
 
     port = free_port()
     out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "service", "--port", str(port), "--index-dir", str(index_dir), *args],
+    proc = subprocess.Popen([sys.executable, "-m", "unqa.service", "--port", str(port), "--index-dir", str(index_dir), *args],
                             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     if log:
         out.close()

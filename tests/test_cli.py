@@ -80,12 +80,16 @@ def test_question_from_a_pipe_and_from_dash(index_dir):
 
 def test_batch_writes_json_lines(index_dir, tmp_path):
     questions = tmp_path / "questions.txt"
-    questions.write_text(f"{MEETING}\n\n   \n?\n", encoding="utf-8")
+    questions.write_bytes(f"{MEETING}\n\n   \n?\nbad \xff line\n{'meeting ' * 300}\n{MEETING}\n".encode("utf-8")
+                          .replace(b"\xc3\xbf", b"\xff"))
     mixed = unqa("ask", "--file", str(questions), "--index-dir", str(index_dir), "-k", "2")
-    assert mixed.returncode == 1, mixed.stderr  # one of the two is not answered
+    assert mixed.returncode == 1, mixed.stderr  # some are not answered; the batch went on to the end
     lines = [json.loads(line) for line in mixed.stdout.splitlines()]
-    assert [(a["question"], a["answered"]) for a in lines] == [(MEETING, True), ("?", False)]
-    assert all(len(a["citations"]) == 2 for a in lines)
+    assert [a["answered"] for a in lines] == [True, False, False, False, True]
+    assert [a["question"] for a in lines][:2] == [MEETING, "?"] and len(lines[0]["citations"]) == 2
+    assert "not UTF-8 text (byte 0xff)" in lines[2]["error"] and "tokens long" in lines[3]["error"]
+    unknown = unqa("ask", "--file", str(questions), "--index-dir", str(index_dir), "--documents", "nope")
+    assert unknown.returncode == 2 and "unknown document(s): nope" in unknown.stderr and unknown.stdout == ""
     answered = unqa("ask", "--file", "-", "--index-dir", str(index_dir), stdin=f"{MEETING}\n{MEETING}\n")
     assert answered.returncode == 0, answered.stderr
     assert [json.loads(line)["answered"] for line in answered.stdout.splitlines()] == [True, True]

@@ -75,7 +75,7 @@ def test_failures_name_what_was_returned(report):
 
 def test_eval_command_against_a_running_service(live_server, tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "eval", "--url", live_server["url"], "--no-baseline", "--out", str(tmp_path)],
+        [sys.executable, "-m", "unqa.eval", "--url", live_server["url"], "--no-baseline", "--out", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr

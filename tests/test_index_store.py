@@ -104,7 +104,7 @@ def test_build_killed_mid_write_leaves_old_index_answering(index_copy):
     before = load_index(index_copy).search("减缓空间碎片的唯一方法是什么？", top_k=3)
     old_version = current_version(index_copy)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "index", str(CORPUS), "--index-dir", str(index_copy)],
+        [sys.executable, "-m", "unqa.index", str(CORPUS), "--index-dir", str(index_copy)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
@@ -124,7 +124,7 @@ def test_build_killed_mid_write_leaves_old_index_answering(index_copy):
 def test_cli_index_and_search(tmp_path):
     index_dir = tmp_path / "idx"
     build = subprocess.run(
-        [sys.executable, "-m", "index", str(ROOT / "tests" / "data" / "en"), "--index-dir", str(index_dir),
+        [sys.executable, "-m", "unqa.index", str(ROOT / "tests" / "data" / "en"), "--index-dir", str(index_dir),
          "--retriever", "hybrid"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )

@@ -140,7 +140,7 @@ def test_records_carry_manifest_metadata(corpus_docs):
 def test_cli_writes_jsonl_and_summary(tmp_path):
     out = tmp_path / "paragraphs.jsonl"
     proc = subprocess.run(
-        [sys.executable, "-m", "ingest", str(CORPUS), "--out", str(out)],
+        [sys.executable, "-m", "unqa.ingest", str(CORPUS), "--out", str(out)],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr

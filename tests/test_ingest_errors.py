@@ -123,7 +123,7 @@ def test_missing_corpus_and_empty_folder(tmp_path):
 
 
 def _ingest_cli(corpus: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ingest", str(corpus), "--out", str(out), *extra],
+    return subprocess.run([sys.executable, "-m", "unqa.ingest", str(corpus), "--out", str(out), *extra],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 

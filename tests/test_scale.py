@@ -29,7 +29,7 @@ def test_synthetic_index_is_a_verified_index_with_numbered_paragraphs(built_inde
 
 def test_bounded_scale_run_serves_without_errors(built_index, tmp_path):
     out = tmp_path / "scale.json"
-    subprocess.run([sys.executable, "-m", "service.scale", "--sizes", "500", "--seconds", "2", "--real-index",
+    subprocess.run([sys.executable, "-m", "unqa.service.scale", "--sizes", "500", "--seconds", "2", "--real-index",
                     str(built_index), "--out", str(out), "--breakdown"], cwd=ROOT, check=True, timeout=300,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     (row,) = json.loads(out.read_text())

@@ -88,6 +88,17 @@ def test_documents_endpoints(client):
     assert first["previous"] is None and first["paragraph"]["label"] == "A/AC.105/1235, para. 1"
     last = client.get("/documents/iam-40-report/paragraphs/25").json()
     assert last["next"] is None
+
+
+def test_documents_link_the_official_text_and_keep_their_source_private(client):
+    listed = client.get("/documents")
+    detail = client.get("/documents/a-ac-105-1235")
+    for body in (listed.text, detail.text):
+        assert "shared/seeds" not in body and '"source"' not in body
+    assert listed.json()[0]["official_url"] == "https://undocs.org/zh/A/AC.105/1235"
+    assert listed.json()[1]["official_url"] is None  # no symbol, no link
+    cited = client.post("/ask", json={"question": "减缓空间碎片的唯一方法是什么？"}).json()["citations"][0]
+    assert cited["official_url"] == "https://undocs.org/zh/A/AC.105/1235"
     annex = client.get("/records/iam-40-report:annex1").json()
     assert annex["kind"] == "annex" and annex["label"] == "《外层空间活动机构间会议第四十届会议报告》，附件"
 

@@ -78,7 +78,7 @@ def test_serve_refuses_a_corrupt_index(built_index, tmp_path):
     target = current_version(index_dir) / "dense.faiss"
     target.write_bytes(target.read_bytes()[:100])
     proc = subprocess.run(
-        [sys.executable, "-m", "service", "--port", str(free_port()), "--index-dir", str(index_dir)],
+        [sys.executable, "-m", "unqa.service", "--port", str(free_port()), "--index-dir", str(index_dir)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 2
@@ -86,7 +86,7 @@ def test_serve_refuses_a_corrupt_index(built_index, tmp_path):
 
 
 def test_short_load_run_has_no_errors(live_server):
-    """A few seconds of the load script (python -m service.load) against the real server."""
+    """A few seconds of the load script (python -m unqa.service.load) against the real server."""
     import asyncio
 
     from unqa.service.load import load_questions, report, rss_mb, run_load

@@ -78,7 +78,7 @@ def test_rebuild_and_reload_while_serving_fails_no_request(admin_server):
     worker = threading.Thread(target=ask_continuously, args=(url, stop, results))
     worker.start()
     try:
-        build = subprocess.run([sys.executable, "-m", "index", str(CORPUS), "--index-dir", str(index_dir)],
+        build = subprocess.run([sys.executable, "-m", "unqa.index", str(CORPUS), "--index-dir", str(index_dir)],
                                cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert build.returncode == 0, build.stderr
         res = httpx.post(url + "/admin/reload", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120)
@@ -95,7 +95,7 @@ def test_rebuild_and_reload_while_serving_fails_no_request(admin_server):
 def test_killed_build_leaves_the_served_index_answering(admin_server):
     url, index_dir = admin_server["url"], admin_server["index_dir"]
     before = current_version(index_dir).name
-    proc = subprocess.Popen([sys.executable, "-m", "index", str(CORPUS), "--index-dir", str(index_dir)],
+    proc = subprocess.Popen([sys.executable, "-m", "unqa.index", str(CORPUS), "--index-dir", str(index_dir)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(p.is_dir() and any(p.iterdir()) for p in index_dir.glob(".build-*")):
