@@ -134,3 +134,43 @@ def test_a_build_stopped_by_sigterm_is_undone(small_index, tmp_path):
     err = proc.communicate(timeout=60)[1].decode()
     assert proc.returncode == 130 and "error: interrupted" in err and "Traceback" not in err
     assert not list(index_dir.glob(".build-*")) and current_version(index_dir) == before
+
+
+def test_start_up_loading_never_installs_an_older_version_over_a_reload(small_index, tmp_path):
+    """The start-up loader is made to read version 1 slowly (a lock held on it here) while
+    version 2 is built and /admin/reload asked for: whatever finishes first, version 2 is served."""
+    import fcntl
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from unqa.index.store import IN_USE
+    from unqa.service import create_app
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(small_index, index_dir)
+    v1 = current_version(index_dir)
+    hold = os.open(v1 / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
+    fcntl.flock(hold, fcntl.LOCK_EX)  # the loader's shared lock on v1 waits for this
+    try:
+        app = create_app(index_dir=index_dir, admin_token="t0ken")
+        with TestClient(app) as client:
+            build_index(SMALL, index_dir)  # v1 is kept: it is held
+            v2 = current_version(index_dir)
+            assert v2 != v1 and v1.is_dir()
+            reloaded = {}
+            reload = threading.Thread(target=lambda: reloaded.setdefault(
+                "res", client.post("/admin/reload", headers={"Authorization": "Bearer t0ken"})))
+            reload.start()
+            time.sleep(1.0)  # the reload is waiting (on the loader), the loader on v1
+            fcntl.flock(hold, fcntl.LOCK_UN)
+            reload.join(timeout=120)
+            assert reloaded["res"].status_code == 200 and reloaded["res"].json()["index_version"] == v2.name
+            deadline = time.monotonic() + 60
+            while client.get("/health").status_code != 200:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            time.sleep(0.5)
+            assert client.get("/health").json()["index_version"] == v2.name
+    finally:
+        os.close(hold)
