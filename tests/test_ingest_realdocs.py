@@ -228,7 +228,7 @@ def test_unreadable_pdfs_are_reported_by_name_and_the_rest_ingested(tmp_path):
     assert problems["empty.pdf"] == "file is empty" and "not a readable PDF" in problems["corrupt.pdf"]
     with pytest.raises(IngestError, match="A_78_1.pdf"):  # the first file by name
         read_corpus(corpus, strict=True)
-    proc = subprocess.run([sys.executable, str(ROOT / "unqa.py"), "ingest", str(corpus), "--out",
+    proc = subprocess.run([sys.executable, "-m", "unqa", "ingest", str(corpus), "--out",
                            str(tmp_path / "out.jsonl")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "5 file(s) failed" in proc.stderr and "Traceback" not in proc.stderr
 
