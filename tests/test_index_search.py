@@ -98,3 +98,14 @@ def test_labels_for_other_kinds(loaded_index):
     assert citation_label(by_id["iam-40-report:fn1"], "en") == "外层空间活动机构间会议第四十届会议报告, footnote *"
     assert citation_label(by_id["a-ac-105-1235:front"], "zh") == "A/AC.105/1235，标题页"
     assert citation_label(by_id["a-ac-105-1235:p1"], "fr") == "A/AC.105/1235, par. 1"
+
+
+def test_a_repeated_question_reuses_its_vector(loaded_index):
+    question = "减缓空间碎片的唯一方法是什么？"
+    first = loaded_index.embed_query(question)
+    again = loaded_index.embed_query(question)
+    assert again is first and not first.flags.writeable  # shared, so nobody may change it
+    fresh = loaded_index.embedder.embed_queries([question])[0]
+    assert float(fresh @ first) > 0.9999
+    other = loaded_index.embed_query("What is the only way to mitigate space debris?")
+    assert other is not first
