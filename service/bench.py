@@ -9,6 +9,7 @@ clients, each a thread with its own keep-alive connection.
 from __future__ import annotations
 
 import argparse
+import itertools
 import socket
 import subprocess
 import sys
@@ -44,13 +45,22 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 300) -> float:
     raise SystemExit("the server did not become ready")
 
 
+_asked = itertools.count()
+
+
+def distinct(question: str) -> str:
+    """The question made unique (a counter appended): the index remembers the vector of a
+    repeated question, which would make every figure after the first round a cache hit."""
+    return f"{question} #{next(_asked)}"
+
+
 def one_client(url: str, questions: list[str], rounds: int) -> list[float]:
     lat = []
     with httpx.Client(timeout=30) as http:
         for _ in range(rounds):
             for q in questions:
                 t = time.perf_counter()
-                res = http.post(url + "/ask", json={"question": q})
+                res = http.post(url + "/ask", json={"question": distinct(q)})
                 lat.append((time.perf_counter() - t) * 1000)
                 assert res.status_code == 200, res.text
     return lat
@@ -66,7 +76,7 @@ def concurrent(url: str, questions: list[str], clients: int, seconds: float) -> 
         with httpx.Client(timeout=30) as http:
             i = k
             while time.perf_counter() < stop:
-                q = questions[i % len(questions)]
+                q = distinct(questions[i % len(questions)])
                 i += clients
                 t = time.perf_counter()
                 res = http.post(url + "/ask", json={"question": q})

@@ -32,6 +32,8 @@ import yaml
 
 from unqa.index.bench import rss_mb
 
+from .bench import distinct
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BAD_REQUESTS = [
@@ -144,9 +146,9 @@ async def client(url: str, questions: list[str], long_questions: list[str], mix:
             elif draw < mix.bad + mix.hostile:
                 await _hostile(http, rng, tally)
             elif draw < mix.bad + mix.hostile + mix.long:
-                await _valid(http, rng.choice(long_questions), tally.long_latencies, tally)
+                await _valid(http, distinct(rng.choice(long_questions)), tally.long_latencies, tally)
             else:
-                await _valid(http, rng.choice(questions), tally.latencies, tally)
+                await _valid(http, distinct(rng.choice(questions)), tally.latencies, tally)
 
 
 async def health_prober(url: str, stop: float, tally: Tally) -> None:
@@ -211,7 +213,7 @@ def long_questions(questions: list[str], budget: int) -> list[str]:
     out = []
     for q in questions[:20]:
         text = q
-        while count(text + " " + q) <= budget and len(text + " " + q) <= 1000:
+        while count(text + " " + q) <= budget - 8 and len(text + " " + q) <= 980:  # room for distinct()
             text += " " + q
         out.append(text)
     return out
