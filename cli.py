@@ -180,9 +180,11 @@ def _question(question: str | None) -> str:
 def _check_text(value: str, what: str) -> None:
     if not value.strip():
         _fail(f"{what} is empty")
-    bad = [ch for ch in value if "\udc80" <= ch <= "\udcff"]  # bytes that were not UTF-8, as Python keeps them
-    if bad:
-        _fail(f"{what} is not UTF-8 text (byte 0x{ord(bad[0]) - 0xdc00:02x}): check the terminal's encoding")
+    from unqa.ingest import not_utf8
+
+    problem = not_utf8(value)
+    if problem:
+        _fail(f"{what} is {problem}: check the terminal's encoding")
 
 
 def _doc_list(documents: str | None) -> list[str] | None:

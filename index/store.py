@@ -206,14 +206,14 @@ def reading(index_dir: str | Path) -> Iterator[Path]:
     index_dir = Path(index_dir)
     for _ in range(5):
         version = current_version(index_dir)
-        try:  # (a version built before IN_USE existed gets one)
-            if fcntl is None:
-                raise OSError("no flock here")
-            fd = os.open(version / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
-        except FileNotFoundError:
-            continue  # removed since CURRENT was read: read it again
-        except OSError:  # a read-only index that has none: nobody can build there either
-            fd = None
+        fd = None  # without flock (Windows) nothing is held
+        if fcntl is not None:
+            try:  # (a version built before IN_USE existed gets one)
+                fd = os.open(version / IN_USE, os.O_RDONLY | os.O_CREAT, 0o644)
+            except FileNotFoundError:
+                continue  # removed since CURRENT was read: read it again
+            except OSError:  # a read-only index that has none: nobody can build there either
+                pass
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_SH)
             if not version.is_dir():

@@ -1,7 +1,7 @@
 """ingest: UN reports (PDF or extracted text) -> citable paragraph records."""
 from .corpus import (
     Corpus, FailedFile, ManifestEntry, all_records, corpus_files, find_manifest, ingest_corpus, load_manifest,
-    parse_document, read_corpus, read_lines, read_report,
+    not_utf8, parse_document, read_corpus, read_lines, read_report,
 )
 from .errors import IngestError
 from .parser import ParseResult, parse_lines, parse_report
@@ -10,5 +10,5 @@ from .records import KINDS, DocumentMeta, ParsedDocument, Record
 __all__ = [
     "KINDS", "Corpus", "DocumentMeta", "FailedFile", "IngestError", "ManifestEntry", "ParseResult",
     "ParsedDocument", "Record", "all_records", "corpus_files", "find_manifest", "ingest_corpus", "load_manifest",
-    "parse_document", "parse_lines", "parse_report", "read_corpus", "read_lines", "read_report",
+    "not_utf8", "parse_document", "parse_lines", "parse_report", "read_corpus", "read_lines", "read_report",
 ]

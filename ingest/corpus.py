@@ -129,6 +129,13 @@ def read_report(path: Path) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def not_utf8(text: str) -> str | None:
+    """What is wrong with text read from bytes with surrogateescape (argv, stdin, a questions
+    file): 'not UTF-8 text (byte 0xff)' naming the first byte that was not UTF-8, or None."""
+    bad = next((ch for ch in text if "\udc80" <= ch <= "\udcff"), None)
+    return None if bad is None else f"not UTF-8 text (byte 0x{ord(bad) - 0xdc00:02x})"
+
+
 def read_lines(path: Path) -> tuple[list[Line], int | None]:
     """A document's classified lines and its page count (None where the source tells none)."""
     if path.suffix.lower() == ".pdf" or is_pdf(path):

@@ -12,9 +12,9 @@ from rich.console import Console
 
 from unqa.index import DEFAULT_EMBEDDER, BuildOptions, IndexLoadError, SearchError, build_index, corpus_hash, load_index
 from unqa.index.embedders import embedder_name
-from unqa.index.store import read_verified_manifest, reading
-
 from unqa.index.cli import write_line
+from unqa.index.store import read_verified_manifest, reading
+from unqa.ingest import not_utf8
 
 from .admission import Limits
 from .answering import Answer, Answerer
@@ -103,12 +103,11 @@ def run_ask(question: str | list[str], top_k: int, documents: list[str] | None, 
     if isinstance(question, list):
         answered = True
         for q in question:
-            bad = next((ch for ch in q if "\udc80" <= ch <= "\udcff"), None)  # a byte that was not UTF-8
-            if bad:
+            problem = not_utf8(q)
+            if problem:
                 answered = False
                 shown = q.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                write_line(json.dumps({"question": shown, "answered": False,
-                                       "error": f"not UTF-8 text (byte 0x{ord(bad) - 0xdc00:02x})"}, ensure_ascii=False))
+                write_line(json.dumps({"question": shown, "answered": False, "error": problem}, ensure_ascii=False))
                 continue
             try:
                 result = answerer.ask(q, top_k=top_k, documents=documents)
