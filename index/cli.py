@@ -83,17 +83,13 @@ def run_search(question: str, top_k: int, documents: list[str] | None, retriever
 def run_documents(index_dir: Path, as_json: bool = False) -> int:
     """List the index's documents (a table, or as_json the HTTP API's /documents list) without
     loading the embedder; returns how many there are."""
-    from unqa.ingest import DocumentMeta, Record
-
+    from .search import read_catalogue
     from .store import IndexLoadError, read_verified_manifest, reading
 
     with reading(index_dir) as version:
         read_verified_manifest(version, verify_files=False)
         try:
-            metas = [DocumentMeta.model_validate(d)
-                     for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))]
-            records = [Record.from_dict(json.loads(line))
-                       for line in (version / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+            records, metas = read_catalogue(version)
         except Exception as exc:  # any unreadable file means the same thing to the user
             raise IndexLoadError(f"index in {version} cannot be read ({exc}): rebuild with `unqa index`") from None
     counts: dict[str, list[int]] = {}

@@ -142,15 +142,12 @@ class Index:
             if model.dim != manifest.dim:
                 raise IndexLoadError(f"embedder dimension {model.dim} does not match the index ({manifest.dim})")
             try:
-                records = [Record.from_dict(json.loads(line))
-                           for line in (version / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+                records, documents = read_catalogue(version)
                 dense = faiss.read_index(str(version / "dense.faiss"))
                 sentences = faiss.read_index(str(version / "sentences.faiss"))
                 unit_records = np.load(version / "unit_records.npy")
                 spans = np.load(version / "sentences.npy")
                 lexical = LexicalIndex.load(version / "lexical", Tokenizer(manifest.lexical_tokenizer))
-                documents = [DocumentMeta.model_validate(d)
-                             for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))]
             except Exception as exc:  # any unreadable file means the same thing to the user
                 raise IndexLoadError(f"index in {version} cannot be read ({exc}): rebuild with `unqa index`") from None
         counts = (len(records), dense.ntotal, sentences.ntotal)
@@ -317,6 +314,15 @@ class Index:
         if not ids:
             return np.zeros((0, self.manifest.dim), np.float32)
         return np.vstack([self.sentences.reconstruct(int(i)) for i in ids])
+
+
+def read_catalogue(version: Path) -> tuple[list[Record], list[DocumentMeta]]:
+    """A version's records and document entries, as written by the build (no model needed)."""
+    records = [Record.from_dict(json.loads(line))
+               for line in (version / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    documents = [DocumentMeta.model_validate(d)
+                 for d in json.loads((version / "documents.json").read_text(encoding="utf-8"))]
+    return records, documents
 
 
 def load_index(index_dir: str | Path, embedder: Embedder | str | None = None,
